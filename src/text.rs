@@ -1,0 +1,154 @@
+//! Text helpers shared by the stages: typographic folding, slugs, HTML escaping.
+//! Pure functions only; nothing here knows about articles or topics.
+
+/// Maps a typographic character to the plain one a reader would type, so that
+/// matching treats ’ and ', – and -, a no-break space and a space alike.
+pub fn fold_char(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
+        c if c.is_whitespace() => ' ',
+        _ => return None,
+    })
+}
+
+/// Text folded for matching, with a map back to byte offsets in the original.
+///
+/// Folding: typographic quotes, dashes and spaces become ASCII, and a run of
+/// white space becomes one space. `origin[i]` is the byte offset in the original
+/// text of folded byte `i`; `origin[len]` is the original length.
+pub struct Folded {
+    pub text: String,
+    pub origin: Vec<u32>,
+}
+
+pub fn fold(original: &str) -> Folded {
+    let mut text = String::with_capacity(original.len());
+    let mut origin = Vec::with_capacity(original.len() + 1);
+    let mut last_space = false;
+    for (at, c) in original.char_indices() {
+        let folded = fold_char(c).unwrap_or(c);
+        if folded == ' ' {
+            if last_space {
+                continue;
+            }
+            last_space = true;
+        } else {
+            last_space = false;
+        }
+        let before = text.len();
+        text.push(folded);
+        origin.extend(std::iter::repeat_n(at as u32, text.len() - before));
+    }
+    origin.push(original.len() as u32);
+    Folded { text, origin }
+}
+
+/// The folded text alone, for comparing strings (aliases, titles).
+pub fn fold_str(original: &str) -> String {
+    fold(original).text.trim().to_string()
+}
+
+/// A URL-safe slug: lowercase ASCII letters, digits and single hyphens.
+/// Letters outside ASCII are dropped rather than transliterated; an empty
+/// result is the caller's to handle.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = fold_char(c).unwrap_or(c);
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if c == '\'' {
+            // "India's" → "indias", not "india-s".
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+/// True when `slug` is already URL-safe as `slugify` would write it.
+pub fn is_url_safe_slug(slug: &str) -> bool {
+    !slug.is_empty() && slugify(slug) == slug
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    escape_html(text, &mut out);
+    out
+}
+
+/// The first `max_chars` characters of `text`, cut at a word boundary, with an
+/// ellipsis when anything was cut.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > max_chars / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// True for characters that continue a word, for word-boundary checks.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_maps_typography_and_keeps_offsets() {
+        let original = "India\u{2019}s \u{201C}IPOI\u{201D}\u{00A0}\u{2013}  ok";
+        let folded = fold(original);
+        assert_eq!(folded.text, "India's \"IPOI\" - ok");
+        let at = folded.text.find("IPOI").unwrap_or_default();
+        assert_eq!(&original[folded.origin[at] as usize..][..4], "IPOI");
+        assert_eq!(folded.origin.len(), folded.text.len() + 1);
+    }
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(
+            slugify("Indo-Pacific Oceans’ Initiative (IPOI)"),
+            "indo-pacific-oceans-initiative-ipoi"
+        );
+        assert_eq!(slugify("../../x"), "x");
+        assert_eq!(slugify("C:\\Windows"), "c-windows");
+        assert!(is_url_safe_slug("cyber-moc"));
+        assert!(!is_url_safe_slug("Cyber MoC"));
+        assert!(!is_url_safe_slug("../x"));
+    }
+
+    #[test]
+    fn excerpt_cuts_at_words() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(
+            excerpt("India and Japan recently held the talks", 20),
+            "India and Japan…"
+        );
+    }
+}
