@@ -2,7 +2,8 @@
 //! page and hands it to Tera. Reads no files (templates are loaded by the caller
 //! through `Templates::load`) and writes none.
 
-use crate::analyze::matcher::Matcher;
+use crate::analyze::glossary::Glossary;
+use crate::analyze::matcher::{on_word_boundaries, Matcher};
 use crate::analyze::{Briefing, PassageRef};
 use crate::config::Config;
 use crate::parse::{Article, Block, Passage, Run};
@@ -23,12 +24,15 @@ pub struct Page {
 
 /// The default templates, compiled in so a project without `templates/` builds,
 /// and so `briefing new` can write them out for editing.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 8] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 11] = [
     ("base.html", include_str!("../templates/base.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("topic.html", include_str!("../templates/topic.html")),
     ("article.html", include_str!("../templates/article.html")),
     ("articles.html", include_str!("../templates/articles.html")),
+    ("events.html", include_str!("../templates/events.html")),
+    ("glossary.html", include_str!("../templates/glossary.html")),
+    ("timeline.html", include_str!("../templates/timeline.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
@@ -167,6 +171,43 @@ struct PassageView<'a> {
     /// The passage on its article page, relative to the output root.
     href: String,
     topics: Vec<TopicLink<'a>>,
+    /// Passages of other articles that state the same fact.
+    also_reported_by: Vec<CitationView<'a>>,
+}
+
+/// A link to a place on an article page.
+#[derive(Serialize)]
+struct CitationView<'a> {
+    title: &'a str,
+    href: String,
+    date: Option<DateView>,
+}
+
+#[derive(Serialize)]
+struct KeyPointView<'a> {
+    html: String,
+    cite: CitationView<'a>,
+    /// Other articles that corroborate it.
+    support: usize,
+}
+
+#[derive(Serialize)]
+struct EventView<'a> {
+    id: String,
+    datetime: String,
+    label: String,
+    html: String,
+    sources: Vec<CitationView<'a>>,
+    topics: Vec<TopicLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    id: String,
+    short: &'a str,
+    long: &'a str,
+    topic: Option<TopicLink<'a>>,
+    defined_in: Vec<CitationView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -230,6 +271,8 @@ struct TopicContext<'a> {
     site: &'a SiteView<'a>,
     page: PageView,
     topic: TopicCard<'a>,
+    key_points: Vec<KeyPointView<'a>>,
+    events: Vec<EventView<'a>>,
     groups: Vec<SourceGroup<'a>>,
     related: Vec<RelatedView<'a>>,
     sources: Vec<ArticleCard<'a>>,
@@ -249,6 +292,20 @@ struct ListContext<'a> {
     site: &'a SiteView<'a>,
     page: PageView,
     articles: Vec<ArticleCard<'a>>,
+}
+
+#[derive(Serialize)]
+struct GlossaryContext<'a> {
+    site: &'a SiteView<'a>,
+    page: PageView,
+    terms: Vec<TermView<'a>>,
+}
+
+#[derive(Serialize)]
+struct TimelineContext<'a> {
+    site: &'a SiteView<'a>,
+    page: PageView,
+    events: Vec<EventView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -286,6 +343,40 @@ pub struct RenderInput<'a> {
     pub templates: &'a Templates,
 }
 
+/// Finds the glossary's short forms in text, to wrap them in `<abbr>`.
+struct TermFinder {
+    automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+impl TermFinder {
+    fn new(glossary: &Glossary) -> TermFinder {
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(glossary.terms.iter().map(|t| t.short.as_str()))
+            .ok()
+            .filter(|_| !glossary.terms.is_empty());
+        TermFinder { automaton }
+    }
+
+    /// (start, end, term) of each whole-word use of a short form.
+    fn find(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        automaton
+            .find_iter(text)
+            .filter(|m| on_word_boundaries(text, m.start(), m.end()))
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect()
+    }
+}
+
+/// What every page shares: the input and the helpers built from it once.
+struct Renderer<'a> {
+    input: &'a RenderInput<'a>,
+    terms: TermFinder,
+}
+
 pub fn topic_url(slug: &str) -> String {
     format!("topics/{slug}/index.html")
 }
@@ -313,437 +404,625 @@ fn date_view(date: Date) -> DateView {
     }
 }
 
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Renders every page of the site. Pages come out in a fixed order.
 pub fn render(input: &RenderInput) -> anyhow::Result<Vec<Page>> {
-    let RenderInput {
-        config,
-        articles,
-        briefing,
-        ..
-    } = *input;
-    let site = SiteView {
-        title: &config.title,
-        description: &config.description,
-        base_url: &config.base_url,
-        language: &config.language,
+    let renderer = Renderer {
+        input,
+        terms: TermFinder::new(&input.briefing.glossary),
     };
-    let page_view = |path: &str, title: String, description: String, kind: &'static str| PageView {
-        root: root_of(path),
-        canonical: format!("{}{}", config.base_url, path.strip_suffix("index.html").unwrap_or(path)),
-        title,
-        description,
-        kind,
-    };
-
-    let mut pages = Vec::new();
-
-    // The index.
-    let topics: Vec<TopicCard> = (0..config.topics.len()).map(|t| topic_card(input, t)).collect();
-    let latest: Vec<ArticleCard> = briefing
-        .chronological
-        .iter()
-        .take(10)
-        .map(|&a| article_card(input, a))
-        .collect();
-    let description = if config.description.is_empty() {
-        format!(
-            "A briefing of {} topics from {} articles",
-            config.topics.len(),
-            articles.len()
-        )
-    } else {
-        config.description.clone()
-    };
-    pages.push(Page {
-        path: "index.html".into(),
-        bytes: input.templates.render(
-            "index.html",
-            &IndexContext {
-                site: &site,
-                page: page_view("index.html", config.title.clone(), description.clone(), "index"),
-                topics,
-                latest,
-                article_count: articles.len(),
-            },
-        )?,
-    });
-
-    // Topic pages, each paged through when it has many passages.
-    let topic_pages: Vec<anyhow::Result<Vec<Page>>> = (0..config.topics.len())
-        .into_par_iter()
-        .map(|t| render_topic(input, &site, &page_view, t))
-        .collect();
-    for result in topic_pages {
-        pages.extend(result?);
-    }
-
-    // Article pages.
-    let article_pages: Vec<anyhow::Result<Page>> = (0..articles.len())
-        .into_par_iter()
-        .map(|a| {
-            let article = &articles[a];
-            let path = article_url(&article.slug);
-            let root = root_of(&path);
-            let passage = |i: usize| passage_view(input, PassageRef { article: a, passage: i }, &root, None);
-            let blocks = article
-                .blocks
-                .iter()
-                .map(|block| match block {
-                    Block::Heading { level, id, text } => BlockView::Heading {
-                        level: *level,
-                        id,
-                        text,
-                    },
-                    Block::Paragraph { passage: p } => BlockView::Paragraph { passage: passage(*p) },
-                    Block::List { ordered, passages } => BlockView::List {
-                        ordered: *ordered,
-                        passages: passages.clone().map(passage).collect(),
-                    },
-                    Block::Html { html } => BlockView::Html { html },
-                })
-                .collect();
-            let description = article
-                .passages
-                .first()
-                .map_or_else(String::new, |p| excerpt(&p.text, 160));
-            let context = ArticleContext {
-                site: &site,
-                page: page_view(&path, article.title.clone(), description, "article"),
-                article: article_card(input, a),
-                blocks,
-            };
-            Ok(Page {
-                bytes: input.templates.render("article.html", &context)?,
-                path,
-            })
-        })
-        .collect();
-    for result in article_pages {
-        pages.push(result?);
-    }
-
-    // The list of sources.
-    let all: Vec<ArticleCard> = briefing.chronological.iter().map(|&a| article_card(input, a)).collect();
-    pages.push(Page {
-        path: "articles/index.html".into(),
-        bytes: input.templates.render(
-            "articles.html",
-            &ListContext {
-                site: &site,
-                page: page_view(
-                    "articles/index.html",
-                    "Sources".into(),
-                    format!("The {} source articles of this briefing", articles.len()),
-                    "articles",
-                ),
-                articles: all,
-            },
-        )?,
-    });
-
-    // The 404 page is served at any depth, so only absolute links work there.
-    let mut not_found = page_view("404.html", "Page not found".into(), description, "404");
-    not_found.root = config.base_url.clone();
-    pages.push(Page {
-        path: "404.html".into(),
-        bytes: input.templates.render(
-            "404.html",
-            &ListContext {
-                site: &site,
-                page: not_found,
-                articles: Vec::new(),
-            },
-        )?,
-    });
-
-    pages.push(feed(input, &site)?);
-    pages.push(sitemap(input, &pages)?);
-    pages.push(Page {
-        path: "robots.txt".into(),
-        bytes: format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
-    });
-    pages.push(Page {
-        path: ".nojekyll".into(),
-        bytes: Vec::new(),
-    });
-    pages.push(Page {
-        path: "assets/highlight.css".into(),
-        bytes: crate::parse::Highlighter::stylesheet().into_bytes(),
-    });
-    if let Some(domain) = &config.cname {
-        pages.push(Page {
-            path: "CNAME".into(),
-            bytes: format!("{}\n", domain.trim()).into_bytes(),
-        });
-    }
-    Ok(pages)
+    renderer.render_all()
 }
 
-fn render_topic(
-    input: &RenderInput,
-    site: &SiteView,
-    page_view: &(dyn Fn(&str, String, String, &'static str) -> PageView + Sync),
-    t: usize,
-) -> anyhow::Result<Vec<Page>> {
-    let config = input.config;
-    let topic = &config.topics[t];
-    let summary = &input.briefing.topics[t];
-    let per_page = config.passages_per_page;
-    // Pages break between source groups where they can, so an article's passages stay together.
-    let mut chunks: Vec<&[PassageRef]> = Vec::new();
-    let mut rest = summary.passages.as_slice();
-    while !rest.is_empty() {
-        let mut end = per_page.min(rest.len());
-        while end < rest.len() && end > 1 && rest[end].article == rest[end - 1].article && end < per_page * 2 {
-            end += 1;
+impl<'a> Renderer<'a> {
+    fn site(&self) -> SiteView<'a> {
+        let config = self.input.config;
+        SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            language: &config.language,
         }
-        chunks.push(&rest[..end]);
-        rest = &rest[end..];
     }
-    if chunks.is_empty() {
-        chunks.push(&[]);
-    }
-    let total = chunks.len();
-    let mut pages = Vec::with_capacity(total);
-    for (index, chunk) in chunks.iter().enumerate() {
-        let number = index + 1;
-        let path = topic_page_url(&topic.slug, number);
-        let root = root_of(&path);
-        let mut groups: Vec<SourceGroup> = Vec::new();
-        for &r in *chunk {
-            let view = passage_view(input, r, &root, Some(t));
-            match groups.last_mut() {
-                Some(group) if group.article.slug == input.articles[r.article].slug => group.passages.push(view),
-                _ => groups.push(SourceGroup {
-                    article: article_card(input, r.article),
-                    passages: vec![view],
-                }),
-            }
+
+    fn page_view(&self, path: &str, title: String, description: String, kind: &'static str) -> PageView {
+        PageView {
+            root: root_of(path),
+            canonical: format!(
+                "{}{}",
+                self.input.config.base_url,
+                path.strip_suffix("index.html").unwrap_or(path)
+            ),
+            title,
+            description,
+            kind,
         }
-        let related = summary
-            .related
-            .iter()
-            .map(|&(other, shared)| RelatedView {
-                topic: topic_link(input, other),
-                shared,
-            })
-            .collect();
-        let sources = summary.sources.iter().map(|&a| article_card(input, a)).collect();
-        let pagination = Pagination {
-            current: number,
-            total,
-            prev: (number > 1).then(|| topic_page_url(&topic.slug, number - 1)),
-            next: (number < total).then(|| topic_page_url(&topic.slug, number + 1)),
-            pages: (1..=total)
-                .map(|n| PageLink {
-                    number: n,
-                    url: topic_page_url(&topic.slug, n),
-                })
-                .collect(),
-        };
-        let title = if number > 1 {
-            format!("{} (page {number})", topic.title)
-        } else {
-            topic.title.clone()
-        };
-        let description = if topic.summary.is_empty() {
+    }
+
+    fn render_all(&self) -> anyhow::Result<Vec<Page>> {
+        let RenderInput {
+            config,
+            articles,
+            briefing,
+            templates,
+            ..
+        } = *self.input;
+        let site = self.site();
+        let mut pages = Vec::new();
+
+        // The index.
+        let description = if config.description.is_empty() {
             format!(
-                "Every passage on {} from {} sources",
-                topic.title,
-                summary.sources.len()
+                "A briefing of {} from {}",
+                plural(config.topics.len(), "topic"),
+                plural(articles.len(), "article")
             )
         } else {
-            topic.summary.clone()
-        };
-        let context = TopicContext {
-            site,
-            page: page_view(&path, title, description, "topic"),
-            topic: topic_card(input, t),
-            groups,
-            related,
-            sources,
-            pagination,
+            config.description.clone()
         };
         pages.push(Page {
-            bytes: input.templates.render("topic.html", &context)?,
-            path,
+            path: "index.html".into(),
+            bytes: templates.render(
+                "index.html",
+                &IndexContext {
+                    site: &site,
+                    page: self.page_view("index.html", config.title.clone(), description.clone(), "index"),
+                    topics: (0..config.topics.len()).map(|t| self.topic_card(t)).collect(),
+                    latest: briefing
+                        .chronological
+                        .iter()
+                        .take(10)
+                        .map(|&a| self.article_card(a))
+                        .collect(),
+                    article_count: articles.len(),
+                },
+            )?,
         });
-    }
-    Ok(pages)
-}
 
-fn topic_link<'a>(input: &RenderInput<'a>, t: usize) -> TopicLink<'a> {
-    let topic = &input.config.topics[t];
-    TopicLink {
-        slug: &topic.slug,
-        title: &topic.title,
-        url: topic_url(&topic.slug),
-    }
-}
+        // Topic pages, each paged through when it has many passages.
+        let topic_pages: Vec<anyhow::Result<Vec<Page>>> = (0..config.topics.len())
+            .into_par_iter()
+            .map(|t| self.render_topic(&site, t))
+            .collect();
+        for result in topic_pages {
+            pages.extend(result?);
+        }
 
-fn topic_card<'a>(input: &RenderInput<'a>, t: usize) -> TopicCard<'a> {
-    let topic = &input.config.topics[t];
-    let summary = &input.briefing.topics[t];
-    TopicCard {
-        slug: &topic.slug,
-        title: &topic.title,
-        summary: &topic.summary,
-        url: topic_url(&topic.slug),
-        passages: summary.passages.len(),
-        sources: summary.sources.len(),
-        updated: summary.last_updated.map(|(d, _)| date_view(d)),
-        updated_by: summary.last_updated.map(|(_, a)| article_link(input, a)),
-    }
-}
+        // Article pages.
+        let article_pages: Vec<anyhow::Result<Page>> = (0..articles.len())
+            .into_par_iter()
+            .map(|a| self.render_article(&site, a))
+            .collect();
+        for result in article_pages {
+            pages.push(result?);
+        }
 
-fn article_link<'a>(input: &RenderInput<'a>, a: usize) -> ArticleLink<'a> {
-    let article = &input.articles[a];
-    ArticleLink {
-        slug: &article.slug,
-        title: &article.title,
-        url: article_url(&article.slug),
-    }
-}
+        // The list of sources.
+        pages.push(Page {
+            path: "articles/index.html".into(),
+            bytes: templates.render(
+                "articles.html",
+                &ListContext {
+                    site: &site,
+                    page: self.page_view(
+                        "articles/index.html",
+                        "Sources".into(),
+                        format!("The {} of this briefing", plural(articles.len(), "source article")),
+                        "articles",
+                    ),
+                    articles: briefing.chronological.iter().map(|&a| self.article_card(a)).collect(),
+                },
+            )?,
+        });
 
-fn article_card<'a>(input: &RenderInput<'a>, a: usize) -> ArticleCard<'a> {
-    let article = &input.articles[a];
-    let mut topics: Vec<usize> = input.briefing.passage_topics[a].iter().flatten().copied().collect();
-    topics.sort_unstable();
-    topics.dedup();
-    ArticleCard {
-        slug: &article.slug,
-        title: &article.title,
-        url: article_url(&article.slug),
-        date: article.date.map(date_view),
-        source: article.source.as_deref(),
-        original_url: article.url.as_deref().filter(|u| crate::parse::is_safe_url(u)),
-        passages: article.passages.len(),
-        topics: topics.into_iter().map(|t| topic_link(input, t)).collect(),
-    }
-}
-
-fn passage_view<'a>(
-    input: &RenderInput<'a>,
-    r: PassageRef,
-    root: &str,
-    current_topic: Option<usize>,
-) -> PassageView<'a> {
-    let article = &input.articles[r.article];
-    let passage = &article.passages[r.passage];
-    PassageView {
-        id: &passage.id,
-        html: passage_html(input, passage, root, current_topic),
-        href: format!("{}#{}", article_url(&article.slug), passage.id),
-        topics: input.briefing.passage_topics[r.article][r.passage]
+        // Glossary and timeline.
+        let path = "glossary/index.html";
+        let terms = briefing
+            .glossary
+            .terms
             .iter()
-            .filter(|&&t| Some(t) != current_topic)
-            .map(|&t| topic_link(input, t))
-            .collect(),
-    }
-}
+            .map(|term| TermView {
+                id: format!("term-{}", crate::text::slugify(&term.short)),
+                short: &term.short,
+                long: &term.long,
+                topic: term.topic.map(|t| self.topic_link(t)),
+                defined_in: term
+                    .citations
+                    .iter()
+                    .map(|c| self.citation(c.article, &c.anchor))
+                    .collect(),
+            })
+            .collect();
+        pages.push(Page {
+            path: path.into(),
+            bytes: templates.render(
+                "glossary.html",
+                &GlossaryContext {
+                    site: &site,
+                    page: self.page_view(
+                        path,
+                        "Glossary".into(),
+                        "Every acronym in the sources, expanded, with where it is defined".into(),
+                        "glossary",
+                    ),
+                    terms,
+                },
+            )?,
+        });
+        let path = "timeline/index.html";
+        let root = root_of(path);
+        let events = (0..briefing.timeline.len())
+            .map(|e| self.event_view(e, &root))
+            .collect();
+        pages.push(Page {
+            path: path.into(),
+            bytes: templates.render(
+                "timeline.html",
+                &TimelineContext {
+                    site: &site,
+                    page: self.page_view(
+                        path,
+                        "Timeline".into(),
+                        "The dated events the sources report, in order".into(),
+                        "timeline",
+                    ),
+                    events,
+                },
+            )?,
+        });
 
-/// The passage as HTML: its text escaped, the first mention of each topic
-/// linked to the topic's page (not the page's own topic, never inside a link).
-fn passage_html(input: &RenderInput, passage: &Passage, root: &str, current_topic: Option<usize>) -> String {
-    let mut html = String::with_capacity(passage.text.len() + 64);
-    let mut linked: Vec<usize> = current_topic.into_iter().collect();
-    let mut in_link = false;
-    let mut text_run = |text: &str, in_link: bool, html: &mut String| {
-        let mut at = 0;
+        // The 404 page is served at any depth, so only absolute links work there.
+        let mut not_found = self.page_view("404.html", "Page not found".into(), description, "404");
+        not_found.root = config.base_url.clone();
+        pages.push(Page {
+            path: "404.html".into(),
+            bytes: templates.render(
+                "404.html",
+                &ListContext {
+                    site: &site,
+                    page: not_found,
+                    articles: Vec::new(),
+                },
+            )?,
+        });
+
+        pages.push(self.feed(&site)?);
+        pages.push(self.sitemap(&pages)?);
+        pages.push(Page {
+            path: "robots.txt".into(),
+            bytes: format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
+        });
+        pages.push(Page {
+            path: ".nojekyll".into(),
+            bytes: Vec::new(),
+        });
+        pages.push(Page {
+            path: "assets/highlight.css".into(),
+            bytes: crate::parse::Highlighter::stylesheet().into_bytes(),
+        });
+        if let Some(domain) = &config.cname {
+            pages.push(Page {
+                path: "CNAME".into(),
+                bytes: format!("{}\n", domain.trim()).into_bytes(),
+            });
+        }
+        Ok(pages)
+    }
+
+    fn render_article(&self, site: &SiteView, a: usize) -> anyhow::Result<Page> {
+        let article = &self.input.articles[a];
+        let path = article_url(&article.slug);
+        let root = root_of(&path);
+        let passage = |i: usize| self.passage_view(PassageRef { article: a, passage: i }, &root, None);
+        let blocks = article
+            .blocks
+            .iter()
+            .map(|block| match block {
+                Block::Heading { level, id, text } => BlockView::Heading {
+                    level: *level,
+                    id,
+                    text,
+                },
+                Block::Paragraph { passage: p } => BlockView::Paragraph { passage: passage(*p) },
+                Block::List { ordered, passages } => BlockView::List {
+                    ordered: *ordered,
+                    passages: passages.clone().map(passage).collect(),
+                },
+                Block::Html { html } => BlockView::Html { html },
+            })
+            .collect();
+        let description = article
+            .passages
+            .first()
+            .map_or_else(String::new, |p| excerpt(&p.text, 160));
+        let context = ArticleContext {
+            site,
+            page: self.page_view(&path, article.title.clone(), description, "article"),
+            article: self.article_card(a),
+            blocks,
+        };
+        Ok(Page {
+            bytes: self.input.templates.render("article.html", &context)?,
+            path,
+        })
+    }
+
+    fn render_topic(&self, site: &SiteView, t: usize) -> anyhow::Result<Vec<Page>> {
+        let input = self.input;
+        let config = input.config;
+        let topic = &config.topics[t];
+        let summary = &input.briefing.topics[t];
+        let per_page = config.passages_per_page;
+        // Pages break between source groups where they can, so an article's passages stay together.
+        let mut chunks: Vec<&[PassageRef]> = Vec::new();
+        let mut rest = summary.passages.as_slice();
+        while !rest.is_empty() {
+            let mut end = per_page.min(rest.len());
+            while end < rest.len() && end > 1 && rest[end].article == rest[end - 1].article && end < per_page * 2 {
+                end += 1;
+            }
+            chunks.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+        if chunks.is_empty() {
+            chunks.push(&[]);
+        }
+        let total = chunks.len();
+        let first_root = root_of(&topic_url(&topic.slug));
+        let key_points: Vec<KeyPointView> = input.briefing.key_points[t]
+            .iter()
+            .map(|k| KeyPointView {
+                html: self.text_html(&k.sentence, &first_root, Some(t)),
+                cite: self.citation(
+                    k.citation.article,
+                    &input.articles[k.citation.article].passages[k.citation.passage].id,
+                ),
+                support: k.support,
+            })
+            .collect();
+        let mut key_points = Some(key_points);
+        let mut pages = Vec::with_capacity(total);
+        for (index, chunk) in chunks.iter().enumerate() {
+            let number = index + 1;
+            let path = topic_page_url(&topic.slug, number);
+            let root = root_of(&path);
+            let mut groups: Vec<SourceGroup> = Vec::new();
+            for &r in *chunk {
+                let view = self.passage_view(r, &root, Some(t));
+                match groups.last_mut() {
+                    Some(group) if group.article.slug == input.articles[r.article].slug => group.passages.push(view),
+                    _ => groups.push(SourceGroup {
+                        article: self.article_card(r.article),
+                        passages: vec![view],
+                    }),
+                }
+            }
+            let related = summary
+                .related
+                .iter()
+                .map(|&(other, shared)| RelatedView {
+                    topic: self.topic_link(other),
+                    shared,
+                })
+                .collect();
+            let sources = summary.sources.iter().map(|&a| self.article_card(a)).collect();
+            let pagination = Pagination {
+                current: number,
+                total,
+                prev: (number > 1).then(|| topic_page_url(&topic.slug, number - 1)),
+                next: (number < total).then(|| topic_page_url(&topic.slug, number + 1)),
+                pages: (1..=total)
+                    .map(|n| PageLink {
+                        number: n,
+                        url: topic_page_url(&topic.slug, n),
+                    })
+                    .collect(),
+            };
+            // Key points and the topic's timeline lead its first page only.
+            let events = if number == 1 {
+                (0..input.briefing.timeline.len())
+                    .filter(|&e| input.briefing.timeline[e].topics.contains(&t))
+                    .map(|e| self.event_view(e, &root))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let title = if number > 1 {
+                format!("{} (page {number})", topic.title)
+            } else {
+                topic.title.clone()
+            };
+            let description = if topic.summary.is_empty() {
+                format!(
+                    "Every passage on {} from {}",
+                    topic.title,
+                    plural(summary.sources.len(), "source")
+                )
+            } else {
+                topic.summary.clone()
+            };
+            let context = TopicContext {
+                site,
+                page: self.page_view(&path, title, description, "topic"),
+                topic: self.topic_card(t),
+                key_points: key_points.take().unwrap_or_default(),
+                events,
+                groups,
+                related,
+                sources,
+                pagination,
+            };
+            pages.push(Page {
+                bytes: input.templates.render("topic.html", &context)?,
+                path,
+            });
+        }
+        Ok(pages)
+    }
+
+    fn topic_link(&self, t: usize) -> TopicLink<'a> {
+        let topic = &self.input.config.topics[t];
+        TopicLink {
+            slug: &topic.slug,
+            title: &topic.title,
+            url: topic_url(&topic.slug),
+        }
+    }
+
+    fn topic_card(&self, t: usize) -> TopicCard<'a> {
+        let topic = &self.input.config.topics[t];
+        let summary = &self.input.briefing.topics[t];
+        TopicCard {
+            slug: &topic.slug,
+            title: &topic.title,
+            summary: &topic.summary,
+            url: topic_url(&topic.slug),
+            passages: summary.passages.len(),
+            sources: summary.sources.len(),
+            updated: summary.last_updated.map(|(d, _)| date_view(d)),
+            updated_by: summary.last_updated.map(|(_, a)| self.article_link(a)),
+        }
+    }
+
+    fn article_link(&self, a: usize) -> ArticleLink<'a> {
+        let article = &self.input.articles[a];
+        ArticleLink {
+            slug: &article.slug,
+            title: &article.title,
+            url: article_url(&article.slug),
+        }
+    }
+
+    fn citation(&self, a: usize, anchor: &str) -> CitationView<'a> {
+        let article = &self.input.articles[a];
+        CitationView {
+            title: &article.title,
+            href: format!("{}#{anchor}", article_url(&article.slug)),
+            date: article.date.map(date_view),
+        }
+    }
+
+    fn article_card(&self, a: usize) -> ArticleCard<'a> {
+        let article = &self.input.articles[a];
+        let mut topics: Vec<usize> = self.input.briefing.passage_topics[a]
+            .iter()
+            .flatten()
+            .copied()
+            .collect();
+        topics.sort_unstable();
+        topics.dedup();
+        ArticleCard {
+            slug: &article.slug,
+            title: &article.title,
+            url: article_url(&article.slug),
+            date: article.date.map(date_view),
+            source: article.source.as_deref(),
+            original_url: article.url.as_deref().filter(|u| crate::parse::is_safe_url(u)),
+            passages: article.passages.len(),
+            topics: topics.into_iter().map(|t| self.topic_link(t)).collect(),
+        }
+    }
+
+    fn event_view(&self, e: usize, root: &str) -> EventView<'a> {
+        let event = &self.input.briefing.timeline[e];
+        let mut sources: Vec<CitationView> = Vec::new();
+        let mut seen = Vec::new();
+        for r in &event.citations {
+            if !seen.contains(&r.article) {
+                seen.push(r.article);
+                sources.push(self.citation(r.article, &self.input.articles[r.article].passages[r.passage].id));
+            }
+        }
+        EventView {
+            id: format!("event-{}", e + 1),
+            datetime: event.date.datetime(),
+            label: event.date.label(),
+            html: self.text_html(&event.text, root, None),
+            sources,
+            topics: event.topics.iter().map(|&t| self.topic_link(t)).collect(),
+        }
+    }
+
+    fn passage_view(&self, r: PassageRef, root: &str, current_topic: Option<usize>) -> PassageView<'a> {
+        let input = self.input;
+        let article = &input.articles[r.article];
+        let passage = &article.passages[r.passage];
+        PassageView {
+            id: &passage.id,
+            html: self.passage_html(passage, root, current_topic),
+            href: format!("{}#{}", article_url(&article.slug), passage.id),
+            topics: input.briefing.passage_topics[r.article][r.passage]
+                .iter()
+                .filter(|&&t| Some(t) != current_topic)
+                .map(|&t| self.topic_link(t))
+                .collect(),
+            also_reported_by: input.briefing.corroboration[r.article][r.passage]
+                .iter()
+                .map(|(other, _)| {
+                    self.citation(other.article, &input.articles[other.article].passages[other.passage].id)
+                })
+                .collect(),
+        }
+    }
+
+    /// A passage as HTML (see `text_html`), honouring Markdown runs.
+    fn passage_html(&self, passage: &Passage, root: &str, current_topic: Option<usize>) -> String {
+        let mut linked: Vec<usize> = current_topic.into_iter().collect();
+        let mut html = String::with_capacity(passage.text.len() + 64);
+        if passage.runs.is_empty() {
+            self.push_text(&passage.text, root, &mut linked, false, &mut html);
+            return html;
+        }
+        let mut in_link = false;
+        for run in &passage.runs {
+            match run {
+                Run::Text(text) => self.push_text(text, root, &mut linked, in_link, &mut html),
+                Run::Markup(markup) => html.push_str(markup),
+                Run::LinkStart(href) => {
+                    in_link = true;
+                    html.push_str("<a href=\"");
+                    escape_html(href, &mut html);
+                    html.push_str("\">");
+                }
+                Run::LinkEnd => {
+                    in_link = false;
+                    html.push_str("</a>");
+                }
+            }
+        }
+        html
+    }
+
+    /// Plain text as HTML: escaped, the first mention of each topic linked to
+    /// its page (not the current topic's), defined acronyms in `<abbr>`.
+    fn text_html(&self, text: &str, root: &str, current_topic: Option<usize>) -> String {
+        let mut linked: Vec<usize> = current_topic.into_iter().collect();
+        let mut html = String::with_capacity(text.len() + 64);
+        self.push_text(text, root, &mut linked, false, &mut html);
+        html
+    }
+
+    fn push_text(&self, text: &str, root: &str, linked: &mut Vec<usize>, in_link: bool, html: &mut String) {
+        let glossary = &self.input.briefing.glossary;
+        let mut links: Vec<(usize, usize, usize)> = Vec::new();
         if !in_link {
-            for mention in input.matcher.find(text) {
-                if linked.contains(&mention.topic) {
+            for m in self.input.matcher.find(text) {
+                if !linked.contains(&m.topic) {
+                    linked.push(m.topic);
+                    links.push((m.start, m.end, m.topic));
+                }
+            }
+        }
+        let abbrs = self.terms.find(text);
+        let abbr_at = |start: usize, end: usize| abbrs.iter().find(|a| a.0 == start && a.1 == end).map(|a| a.2);
+        let push_abbr = |term: usize, shown: &str, html: &mut String| {
+            html.push_str("<abbr title=\"");
+            escape_html(&glossary.terms[term].long, html);
+            html.push_str("\">");
+            escape_html(shown, html);
+            html.push_str("</abbr>");
+        };
+        // Walk the text once, emitting links and abbreviations in order; an
+        // abbreviation inside a longer link is left as plain text.
+        let mut at = 0;
+        let mut next_link = links.iter().peekable();
+        let mut next_abbr = abbrs.iter().peekable();
+        loop {
+            let link_start = next_link.peek().map_or(usize::MAX, |l| l.0);
+            let abbr_start = next_abbr.peek().map_or(usize::MAX, |a| a.0);
+            if link_start == usize::MAX && abbr_start == usize::MAX {
+                break;
+            }
+            if link_start <= abbr_start {
+                let Some(&(start, end, topic)) = next_link.next() else {
+                    break;
+                };
+                escape_html(&text[at..start], html);
+                html.push_str(&format!(
+                    "<a class=\"topic-link\" href=\"{root}{}\">",
+                    topic_url(&self.input.config.topics[topic].slug)
+                ));
+                match abbr_at(start, end) {
+                    Some(term) => push_abbr(term, &text[start..end], html),
+                    None => escape_html(&text[start..end], html),
+                }
+                html.push_str("</a>");
+                at = end;
+                while next_abbr.peek().is_some_and(|a| a.0 < end) {
+                    next_abbr.next();
+                }
+            } else {
+                let Some(&(start, end, term)) = next_abbr.next() else {
+                    break;
+                };
+                if start < at || link_start < end {
                     continue;
                 }
-                linked.push(mention.topic);
-                escape_html(&text[at..mention.start], html);
-                let slug = &input.config.topics[mention.topic].slug;
-                html.push_str(&format!("<a class=\"topic-link\" href=\"{root}{}\">", topic_url(slug)));
-                escape_html(&text[mention.start..mention.end], html);
-                html.push_str("</a>");
-                at = mention.end;
+                escape_html(&text[at..start], html);
+                push_abbr(term, &text[start..end], html);
+                at = end;
             }
         }
         escape_html(&text[at..], html);
-    };
-    if passage.runs.is_empty() {
-        text_run(&passage.text, false, &mut html);
-        return html;
     }
-    for run in &passage.runs {
-        match run {
-            Run::Text(text) => text_run(text, in_link, &mut html),
-            Run::Markup(markup) => html.push_str(markup),
-            Run::LinkStart(href) => {
-                in_link = true;
-                html.push_str("<a href=\"");
-                escape_html(href, &mut html);
-                html.push_str("\">");
-            }
-            Run::LinkEnd => {
-                in_link = false;
-                html.push_str("</a>");
-            }
-        }
+
+    fn feed(&self, site: &SiteView) -> anyhow::Result<Page> {
+        let input = self.input;
+        let base = &input.config.base_url;
+        let rfc3339 = |d: Option<Date>| {
+            d.map_or_else(
+                || "1970-01-01T00:00:00Z".to_string(),
+                |d| format!("{}T00:00:00Z", date_view(d).iso),
+            )
+        };
+        let entries: Vec<FeedEntry> = input
+            .briefing
+            .chronological
+            .iter()
+            .take(50)
+            .map(|&a| {
+                let article = &input.articles[a];
+                FeedEntry {
+                    title: &article.title,
+                    url: format!("{base}{}", article_url(&article.slug)),
+                    updated: rfc3339(article.date),
+                    summary: article
+                        .passages
+                        .first()
+                        .map_or_else(String::new, |p| excerpt(&p.text, 300)),
+                }
+            })
+            .collect();
+        // The feed's own date is its newest entry's: never the build time, so two builds are identical.
+        let updated = input
+            .briefing
+            .chronological
+            .first()
+            .map_or_else(|| rfc3339(None), |&a| rfc3339(input.articles[a].date));
+        Ok(Page {
+            path: "atom.xml".into(),
+            bytes: input
+                .templates
+                .render("atom.xml", &FeedContext { site, updated, entries })?,
+        })
     }
-    html
-}
 
-fn feed(input: &RenderInput, site: &SiteView) -> anyhow::Result<Page> {
-    let base = &input.config.base_url;
-    let rfc3339 = |d: Option<Date>| {
-        d.map_or_else(
-            || "1970-01-01T00:00:00Z".to_string(),
-            |d| format!("{}T00:00:00Z", date_view(d).iso),
-        )
-    };
-    let entries: Vec<FeedEntry> = input
-        .briefing
-        .chronological
-        .iter()
-        .take(50)
-        .map(|&a| {
-            let article = &input.articles[a];
-            FeedEntry {
-                title: &article.title,
-                url: format!("{base}{}", article_url(&article.slug)),
-                updated: rfc3339(article.date),
-                summary: article
-                    .passages
-                    .first()
-                    .map_or_else(String::new, |p| excerpt(&p.text, 300)),
-            }
+    fn sitemap(&self, pages: &[Page]) -> anyhow::Result<Page> {
+        let base = &self.input.config.base_url;
+        let urls = pages
+            .iter()
+            .filter(|p| p.path.ends_with(".html") && p.path != "404.html")
+            .map(|p| SitemapUrl {
+                loc: format!("{base}{}", p.path.strip_suffix("index.html").unwrap_or(&p.path)),
+                lastmod: None,
+            })
+            .collect();
+        Ok(Page {
+            path: "sitemap.xml".into(),
+            bytes: self.input.templates.render("sitemap.xml", &SitemapContext { urls })?,
         })
-        .collect();
-    // The feed's own date is its newest entry's: never the build time, so two builds are identical.
-    let updated = input
-        .briefing
-        .chronological
-        .first()
-        .map_or_else(|| rfc3339(None), |&a| rfc3339(input.articles[a].date));
-    Ok(Page {
-        path: "atom.xml".into(),
-        bytes: input
-            .templates
-            .render("atom.xml", &FeedContext { site, updated, entries })?,
-    })
-}
-
-fn sitemap(input: &RenderInput, pages: &[Page]) -> anyhow::Result<Page> {
-    let urls = pages
-        .iter()
-        .filter(|p| p.path.ends_with(".html") && p.path != "404.html")
-        .map(|p| SitemapUrl {
-            loc: format!(
-                "{}{}",
-                input.config.base_url,
-                p.path.strip_suffix("index.html").unwrap_or(&p.path)
-            ),
-            lastmod: None,
-        })
-        .collect();
-    Ok(Page {
-        path: "sitemap.xml".into(),
-        bytes: input.templates.render("sitemap.xml", &SitemapContext { urls })?,
-    })
+    }
 }

@@ -152,3 +152,80 @@ mod tests {
         );
     }
 }
+
+/// Byte ranges of the sentences of `text`. A sentence ends at `.`, `!` or `?`
+/// (and any closing quote after it) followed by a space and a capital, digit
+/// or quote; common abbreviations and initials do not end one.
+pub fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
+    const ABBREVIATIONS: [&str; 12] = [
+        "Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Gen", "Lt", "Col", "No", "vs", "Rs",
+    ];
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        if matches!(c, '.' | '!' | '?') {
+            let mut j = i + 1;
+            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '’' | '”' | ')') {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
+            let followed_by_space = chars.get(j).is_some_and(|&(_, c)| c.is_whitespace());
+            let next_starts = chars[j..]
+                .iter()
+                .find(|(_, c)| !c.is_whitespace())
+                .is_some_and(|&(_, c)| c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘' | '\''));
+            let word_before = text[start..at]
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            let is_abbreviation = c == '.'
+                && (ABBREVIATIONS.contains(&word_before)
+                    || (word_before.chars().count() == 1 && word_before.chars().all(char::is_uppercase)));
+            if followed_by_space && next_starts && !is_abbreviation {
+                if !text[start..end].trim().is_empty() {
+                    out.push(trim_range(text, start..end));
+                }
+                start = end;
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    if !text[start..].trim().is_empty() {
+        out.push(trim_range(text, start..text.len()));
+    }
+    out
+}
+
+fn trim_range(text: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let slice = &text[range.clone()];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    range.start + lead..range.end - trail
+}
+
+#[cfg(test)]
+mod sentence_tests {
+    use super::sentences;
+
+    #[test]
+    fn splits_sentences_but_not_abbreviations() {
+        let text = "The IPOI was launched by Mr. Modi in Bangkok. Japan agreed. “It works,” he said. U.S. troops left.";
+        let parts: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            parts,
+            [
+                "The IPOI was launched by Mr. Modi in Bangkok.",
+                "Japan agreed.",
+                "“It works,” he said.",
+                "U.S. troops left."
+            ]
+        );
+        assert_eq!(sentences("No end here").len(), 1);
+        assert!(sentences("  ").is_empty());
+    }
+}

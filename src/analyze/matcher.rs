@@ -107,7 +107,7 @@ pub fn is_acronym(alias: &str) -> bool {
 
 /// True when the match neither starts nor ends inside a word. An alias that
 /// begins or ends with punctuation ("2+2", "U.S.") needs no boundary there.
-fn on_word_boundaries(haystack: &str, start: usize, end: usize) -> bool {
+pub fn on_word_boundaries(haystack: &str, start: usize, end: usize) -> bool {
     let matched = &haystack[start..end];
     let first = matched.chars().next().is_some_and(is_word_char);
     let last = matched.chars().next_back().is_some_and(is_word_char);

@@ -2,14 +2,22 @@
 //! relate, what is newest. Pure: no IO, and every order is fixed by sorting,
 //! never by a hash map or by thread timing.
 
+pub mod acronyms;
+pub mod dates;
+pub mod glossary;
 pub mod matcher;
+pub mod similarity;
+pub mod timeline;
 
 use crate::config::Config;
 use crate::parse::Article;
+use glossary::Glossary;
 use matcher::Matcher;
 use rayon::prelude::*;
+use similarity::KeyPoint;
 use std::collections::BTreeMap;
 use time::Date;
+use timeline::Event;
 
 /// A passage by position: `articles[article].passages[passage]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,13 +40,21 @@ pub struct TopicSummary {
 }
 
 /// Everything the renderer needs beyond the articles themselves.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Briefing {
     pub topics: Vec<TopicSummary>,
     /// Topics of each passage: `passage_topics[article][passage]`, sorted.
     pub passage_topics: Vec<Vec<Vec<usize>>>,
     /// Article indices, newest first (undated last), ties by title then slug.
     pub chronological: Vec<usize>,
+    pub glossary: Glossary,
+    /// Events in date order.
+    pub timeline: Vec<Event>,
+    /// Key points of each topic (same index as `topics`).
+    pub key_points: Vec<Vec<KeyPoint>>,
+    /// For each passage, passages of other articles that state the same fact:
+    /// `corroboration[article][passage]`, most similar first.
+    pub corroboration: Vec<Vec<Vec<(PassageRef, f32)>>>,
 }
 
 impl Briefing {
@@ -97,9 +113,33 @@ pub fn analyze(config: &Config, articles: &[Article], matcher: &Matcher) -> Brie
     for summary in &mut topics {
         summary.related.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
     }
+    let vectorizer = similarity::Vectorizer::default();
+    let index = similarity::Index::build(articles, &vectorizer);
+    let corroboration = similarity::corroborate(&index);
+    let key_points = topics
+        .par_iter()
+        .enumerate()
+        .map(|(t, summary)| {
+            let names_topic = |sentence: &str| matcher.find(sentence).iter().any(|m| m.topic == t);
+            similarity::key_points(
+                articles,
+                &summary.passages,
+                &index,
+                &vectorizer,
+                &corroboration,
+                &names_topic,
+            )
+        })
+        .collect();
+    let glossary = Glossary::build(articles, matcher);
+    let timeline = timeline::build(articles, &passage_topics, &vectorizer);
     Briefing {
         topics,
         passage_topics,
         chronological,
+        glossary,
+        timeline,
+        key_points,
+        corroboration,
     }
 }

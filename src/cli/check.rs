@@ -51,6 +51,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             empty.join(", ")
         ));
     }
+    let undefined = &loaded.briefing.glossary.undefined;
+    if !undefined.is_empty() {
+        out.push_str(&format!(
+            "{} acronym{} used but never defined:\n",
+            undefined.len(),
+            if undefined.len() == 1 { "" } else { "s" }
+        ));
+        for u in undefined {
+            let article = &loaded.articles[u.first.article];
+            out.push_str(&format!(
+                "  {} ({} use{}, first in {}#{})\n",
+                u.short,
+                u.uses,
+                if u.uses == 1 { "" } else { "s" },
+                article.file,
+                u.first.anchor
+            ));
+        }
+    }
     out.push_str(&format!(
         "checked {} articles, {} passages, {} topics: no errors\n",
         loaded.articles.len(),
