@@ -75,6 +75,9 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default escaper also escapes `/`, which bloats every link and
+        // is not needed for safety; ours escapes & < > " ' only.
+        tera.set_escape_fn(escape_for_tera);
         tera.add_raw_templates(sources)
             .map_err(|e| anyhow!(tera_chain(&e)))
             .context("a template in templates/ has an error")?;
@@ -88,6 +91,10 @@ impl Templates {
             .map(String::into_bytes)
             .map_err(|e| anyhow!("templates/{name}: {}", tera_chain(&e)))
     }
+}
+
+fn escape_for_tera(text: &str) -> String {
+    crate::text::escaped(text)
 }
 
 /// Tera keeps the useful detail (line, column, what was expected) deep in its
@@ -172,15 +179,27 @@ struct PassageView<'a> {
     href: String,
     topics: Vec<TopicLink<'a>>,
     /// Passages of other articles that state the same fact.
-    also_reported_by: Vec<CitationView<'a>>,
+    also_reported_by: Vec<SourceCitations<'a>>,
 }
 
 /// A link to a place on an article page.
 #[derive(Serialize)]
 struct CitationView<'a> {
     title: &'a str,
+    /// The title cut short, for citations inside running text.
+    label: String,
     href: String,
+    /// "¶8" for a passage, "§" for a heading.
+    mark: String,
     date: Option<DateView>,
+}
+
+/// Several places in one article, cited together: "Title ¶2, ¶5".
+#[derive(Serialize)]
+struct SourceCitations<'a> {
+    title: &'a str,
+    label: String,
+    links: Vec<CitationView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -197,7 +216,7 @@ struct EventView<'a> {
     datetime: String,
     label: String,
     html: String,
-    sources: Vec<CitationView<'a>>,
+    sources: Vec<SourceCitations<'a>>,
     topics: Vec<TopicLink<'a>>,
 }
 
@@ -207,7 +226,7 @@ struct TermView<'a> {
     short: &'a str,
     long: &'a str,
     topic: Option<TopicLink<'a>>,
-    defined_in: Vec<CitationView<'a>>,
+    defined_in: Vec<SourceCitations<'a>>,
 }
 
 #[derive(Serialize)]
@@ -529,11 +548,7 @@ impl<'a> Renderer<'a> {
                 short: &term.short,
                 long: &term.long,
                 topic: term.topic.map(|t| self.topic_link(t)),
-                defined_in: term
-                    .citations
-                    .iter()
-                    .map(|c| self.citation(c.article, &c.anchor))
-                    .collect(),
+                defined_in: self.group(term.citations.iter().map(|c| (c.article, c.anchor.as_str()))),
             })
             .collect();
         pages.push(Page {
@@ -800,9 +815,38 @@ impl<'a> Renderer<'a> {
         let article = &self.input.articles[a];
         CitationView {
             title: &article.title,
+            label: excerpt(&article.title, 48),
             href: format!("{}#{anchor}", article_url(&article.slug)),
+            mark: match anchor.strip_prefix('p') {
+                Some(number) if number.bytes().all(|b| b.is_ascii_digit()) => format!("¶{number}"),
+                _ => "§".to_string(),
+            },
             date: article.date.map(date_view),
         }
+    }
+
+    /// Citations grouped by article, in the order each article first appears.
+    fn group<'s>(&self, places: impl Iterator<Item = (usize, &'s str)>) -> Vec<SourceCitations<'a>> {
+        let mut groups: Vec<(usize, SourceCitations<'a>)> = Vec::new();
+        for (a, anchor) in places {
+            let citation = self.citation(a, anchor);
+            match groups.iter_mut().find(|(article, _)| *article == a) {
+                Some((_, group)) => group.links.push(citation),
+                None => groups.push((
+                    a,
+                    SourceCitations {
+                        title: citation.title,
+                        label: citation.label.clone(),
+                        links: vec![citation],
+                    },
+                )),
+            }
+        }
+        groups.into_iter().map(|(_, g)| g).collect()
+    }
+
+    fn passage_id(&self, r: PassageRef) -> &'a str {
+        &self.input.articles[r.article].passages[r.passage].id
     }
 
     fn article_card(&self, a: usize) -> ArticleCard<'a> {
@@ -828,14 +872,7 @@ impl<'a> Renderer<'a> {
 
     fn event_view(&self, e: usize, root: &str) -> EventView<'a> {
         let event = &self.input.briefing.timeline[e];
-        let mut sources: Vec<CitationView> = Vec::new();
-        let mut seen = Vec::new();
-        for r in &event.citations {
-            if !seen.contains(&r.article) {
-                seen.push(r.article);
-                sources.push(self.citation(r.article, &self.input.articles[r.article].passages[r.passage].id));
-            }
-        }
+        let sources = self.group(event.citations.iter().map(|&r| (r.article, self.passage_id(r))));
         EventView {
             id: format!("event-{}", e + 1),
             datetime: event.date.datetime(),
@@ -859,12 +896,11 @@ impl<'a> Renderer<'a> {
                 .filter(|&&t| Some(t) != current_topic)
                 .map(|&t| self.topic_link(t))
                 .collect(),
-            also_reported_by: input.briefing.corroboration[r.article][r.passage]
-                .iter()
-                .map(|(other, _)| {
-                    self.citation(other.article, &input.articles[other.article].passages[other.passage].id)
-                })
-                .collect(),
+            also_reported_by: self.group(
+                input.briefing.corroboration[r.article][r.passage]
+                    .iter()
+                    .map(|&(o, _)| (o.article, self.passage_id(o))),
+            ),
         }
     }
 
