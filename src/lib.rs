@@ -49,8 +49,25 @@ pub fn load_config(root: &Path) -> Result<Config, Failed> {
     Config::parse(Path::new("site.toml"), &text).map_err(Failed)
 }
 
+/// How long each stage took, in pipeline order.
+#[derive(Debug, Clone, Default)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    pub fn lap(&mut self, stage: &'static str, since: &mut Instant) {
+        let now = Instant::now();
+        self.0.push((stage, now - *since));
+        *since = now;
+    }
+}
+
 /// Load → parse → analyse. Collects every problem; fails if any is an error.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded, Failed> {
+    load_timed(root, base_url, &mut Timings::default())
+}
+
+fn load_timed(root: &Path, base_url: Option<&str>, timings: &mut Timings) -> Result<Loaded, Failed> {
+    let mut clock = Instant::now();
     let mut config = load_config(root)?;
     if let Some(url) = base_url {
         config.base_url = if url.ends_with('/') {
@@ -60,6 +77,7 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded, Failed> {
         };
     }
     let (files, mut diagnostics) = source::read_content(root);
+    timings.lap("read", &mut clock);
     let highlighter = Highlighter::new();
     let options = ParseOptions {
         allow_html: config.allow_html,
@@ -79,6 +97,7 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded, Failed> {
             Err(errors) => diagnostics.extend(errors),
         }
     }
+    timings.lap("parse", &mut clock);
     let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
     for article in &articles {
         if let Some(first) = slugs.insert(&article.slug, &article.file) {
@@ -97,7 +116,7 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded, Failed> {
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Failed(diagnostics));
     }
-    let briefing = analyze::analyze(&config, &articles, &matcher);
+    let briefing = analyze::analyze(&config, &articles, &matcher, timings);
     Ok(Loaded {
         config,
         articles,
@@ -126,6 +145,7 @@ pub struct BuildReport {
     pub topics: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    pub timings: Timings,
 }
 
 /// Renders the loaded project into pages, using the project's templates.
@@ -153,17 +173,22 @@ pub const DEFAULT_STYLESHEET: &str = include_str!("../static/assets/style.css");
 /// The whole pipeline: load → analyse → render → write.
 pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     let started = Instant::now();
+    let mut timings = Timings::default();
     let root = &options.root;
-    let loaded = load(root, options.base_url.as_deref())?;
+    let loaded = load_timed(root, options.base_url.as_deref(), &mut timings)?;
+    let mut clock = Instant::now();
     let output = match &options.output {
         Some(out) => out.clone(),
         None => root.join(&loaded.config.output),
     };
     output::check_output_dir(root, &output, options.output.is_some())?;
     let pages = render_site(root, &loaded)?;
+    timings.lap("render", &mut clock);
     let files = output::write_site(&output, &pages, &root.join("static"))
         .with_context(|| format!("cannot write the site to {}", output.display()))?;
+    timings.lap("write", &mut clock);
     Ok(BuildReport {
+        timings,
         output,
         files,
         pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),

@@ -24,11 +24,12 @@ pub struct Page {
 
 /// The default templates, compiled in so a project without `templates/` builds,
 /// and so `briefing new` can write them out for editing.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 11] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
     ("base.html", include_str!("../templates/base.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("topic.html", include_str!("../templates/topic.html")),
     ("article.html", include_str!("../templates/article.html")),
+    ("archive_nav.html", include_str!("../templates/archive_nav.html")),
     ("articles.html", include_str!("../templates/articles.html")),
     ("events.html", include_str!("../templates/events.html")),
     ("glossary.html", include_str!("../templates/glossary.html")),
@@ -213,6 +214,10 @@ struct KeyPointView<'a> {
 #[derive(Serialize)]
 struct EventView<'a> {
     id: String,
+    /// The event's entry on the timeline, relative to the output root.
+    href: String,
+    /// Sources beyond the ones listed.
+    more_sources: usize,
     datetime: String,
     label: String,
     html: String,
@@ -227,6 +232,8 @@ struct TermView<'a> {
     long: &'a str,
     topic: Option<TopicLink<'a>>,
     defined_in: Vec<SourceCitations<'a>>,
+    /// Places it is defined beyond the ones listed.
+    more_definitions: usize,
 }
 
 #[derive(Serialize)]
@@ -241,19 +248,89 @@ struct RelatedView<'a> {
     shared: usize,
 }
 
+/// Where a page stands among the archive pages of a long list.
 #[derive(Serialize)]
-struct Pagination {
-    current: usize,
-    total: usize,
+struct Archive {
+    /// The archive page shown, 1 = oldest; `None` on the front page.
+    current: Option<usize>,
+    /// Items on this page, and in the whole list.
+    shown: usize,
+    total_items: usize,
+    front: String,
     prev: Option<String>,
     next: Option<String>,
+    /// Links to archive pages; an entry without a number is a gap ("…").
     pages: Vec<PageLink>,
 }
 
 #[derive(Serialize)]
 struct PageLink {
-    number: usize,
+    number: Option<usize>,
     url: String,
+    current: bool,
+}
+
+/// Limits that keep every page small however large the briefing grows.
+const TOPIC_EVENTS: usize = 20;
+const TOPIC_SOURCES: usize = 20;
+const RELATED_TOPICS: usize = 12;
+const EVENT_SOURCES: usize = 6;
+const TERM_CITATIONS: usize = 5;
+const ARTICLES_PER_PAGE: usize = 200;
+const EVENTS_PER_PAGE: usize = 250;
+
+/// The timeline's pages and the events each holds: one page while the
+/// timeline is short, else a page per year (paged again when a year is long).
+fn timeline_layout(events: &[crate::analyze::timeline::Event]) -> Vec<(String, std::ops::Range<usize>)> {
+    if events.len() <= EVENTS_PER_PAGE {
+        return vec![("timeline/index.html".to_string(), 0..events.len())];
+    }
+    let mut layout = Vec::new();
+    let mut start = 0;
+    while start < events.len() {
+        let year = events[start].date.year;
+        let end = start + events[start..].iter().take_while(|e| e.date.year == year).count();
+        for (k, range) in archive_ranges(end - start, EVENTS_PER_PAGE).into_iter().enumerate() {
+            let path = if k == 0 {
+                format!("timeline/{year}/index.html")
+            } else {
+                format!("timeline/{year}/page/{}/index.html", k + 1)
+            };
+            layout.push((path, start + range.start..start + range.end));
+        }
+        start = end;
+    }
+    layout
+}
+
+/// `n` items in pages of `per_page`, numbered from the oldest (index 0).
+fn archive_ranges(n: usize, per_page: usize) -> Vec<std::ops::Range<usize>> {
+    (0..n.div_ceil(per_page.max(1)))
+        .map(|k| k * per_page..((k + 1) * per_page).min(n))
+        .collect()
+}
+
+/// Links to pages 1..=total: the first, the last, and three either side of
+/// the current one, with gaps between, so the list stays short.
+fn page_links(total: usize, current: Option<usize>, url: impl Fn(usize) -> String) -> Vec<PageLink> {
+    let near = |k: usize| current.is_some_and(|c| k.abs_diff(c) <= 3);
+    let mut links = Vec::new();
+    for k in 1..=total {
+        if k == 1 || k == total || near(k) || total <= 9 {
+            links.push(PageLink {
+                number: Some(k),
+                url: url(k),
+                current: current == Some(k),
+            });
+        } else if links.last().is_some_and(|l: &PageLink| l.number.is_some()) {
+            links.push(PageLink {
+                number: None,
+                url: String::new(),
+                current: false,
+            });
+        }
+    }
+    links
 }
 
 #[derive(Serialize)]
@@ -291,11 +368,13 @@ struct TopicContext<'a> {
     page: PageView,
     topic: TopicCard<'a>,
     key_points: Vec<KeyPointView<'a>>,
+    /// The topic's newest events, and how many it has in all.
     events: Vec<EventView<'a>>,
+    events_total: usize,
     groups: Vec<SourceGroup<'a>>,
     related: Vec<RelatedView<'a>>,
     sources: Vec<ArticleCard<'a>>,
-    pagination: Pagination,
+    archive: Archive,
 }
 
 #[derive(Serialize)]
@@ -311,6 +390,7 @@ struct ListContext<'a> {
     site: &'a SiteView<'a>,
     page: PageView,
     articles: Vec<ArticleCard<'a>>,
+    archive: Option<Archive>,
 }
 
 #[derive(Serialize)]
@@ -325,6 +405,20 @@ struct TimelineContext<'a> {
     site: &'a SiteView<'a>,
     page: PageView,
     events: Vec<EventView<'a>>,
+    events_total: usize,
+    /// When the timeline is split by year: every year, with its event count.
+    years: Vec<YearLink>,
+    /// The year this page shows, when split; and its pages when a year is long.
+    year: Option<i32>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct YearLink {
+    year: i32,
+    count: usize,
+    url: String,
+    current: bool,
 }
 
 #[derive(Serialize)]
@@ -394,6 +488,8 @@ impl TermFinder {
 struct Renderer<'a> {
     input: &'a RenderInput<'a>,
     terms: TermFinder,
+    /// The timeline page that lists each event.
+    event_pages: Vec<String>,
 }
 
 pub fn topic_url(slug: &str) -> String {
@@ -402,14 +498,6 @@ pub fn topic_url(slug: &str) -> String {
 
 pub fn article_url(slug: &str) -> String {
     format!("articles/{slug}/index.html")
-}
-
-fn topic_page_url(slug: &str, page: usize) -> String {
-    if page <= 1 {
-        topic_url(slug)
-    } else {
-        format!("topics/{slug}/page/{page}/index.html")
-    }
 }
 
 fn root_of(path: &str) -> String {
@@ -432,6 +520,10 @@ pub fn render(input: &RenderInput) -> anyhow::Result<Vec<Page>> {
     let renderer = Renderer {
         input,
         terms: TermFinder::new(&input.briefing.glossary),
+        event_pages: timeline_layout(&input.briefing.timeline)
+            .into_iter()
+            .flat_map(|(path, range)| range.map(move |_| path.clone()))
+            .collect(),
     };
     renderer.render_all()
 }
@@ -519,7 +611,17 @@ impl<'a> Renderer<'a> {
             pages.push(result?);
         }
 
-        // The list of sources.
+        // The list of sources: the newest on the front page, all in archive pages.
+        let oldest_first: Vec<usize> = briefing.chronological.iter().rev().copied().collect();
+        let ranges = archive_ranges(oldest_first.len(), ARTICLES_PER_PAGE);
+        let archive_url = |k: usize| format!("articles/page/{k}/index.html");
+        let paged = ranges.len() > 1;
+        let newest: Vec<ArticleCard> = briefing
+            .chronological
+            .iter()
+            .take(ARTICLES_PER_PAGE)
+            .map(|&a| self.article_card(a))
+            .collect();
         pages.push(Page {
             path: "articles/index.html".into(),
             bytes: templates.render(
@@ -532,10 +634,58 @@ impl<'a> Renderer<'a> {
                         format!("The {} of this briefing", plural(articles.len(), "source article")),
                         "articles",
                     ),
-                    articles: briefing.chronological.iter().map(|&a| self.article_card(a)).collect(),
+                    archive: paged.then(|| Archive {
+                        current: None,
+                        shown: newest.len(),
+                        total_items: articles.len(),
+                        front: "articles/index.html".into(),
+                        prev: None,
+                        next: None,
+                        pages: page_links(ranges.len(), None, archive_url),
+                    }),
+                    articles: newest,
                 },
             )?,
         });
+        if paged {
+            for (index, range) in ranges.iter().enumerate() {
+                let number = index + 1;
+                let path = archive_url(number);
+                pages.push(Page {
+                    bytes: templates.render(
+                        "articles.html",
+                        &ListContext {
+                            site: &site,
+                            page: self.page_view(
+                                &path,
+                                format!("Sources {}–{}", range.start + 1, range.end),
+                                format!(
+                                    "Source articles {}–{} of {}, oldest first",
+                                    range.start + 1,
+                                    range.end,
+                                    articles.len()
+                                ),
+                                "articles",
+                            ),
+                            articles: oldest_first[range.clone()]
+                                .iter()
+                                .map(|&a| self.article_card(a))
+                                .collect(),
+                            archive: Some(Archive {
+                                current: Some(number),
+                                shown: range.len(),
+                                total_items: articles.len(),
+                                front: "articles/index.html".into(),
+                                prev: (number > 1).then(|| archive_url(number - 1)),
+                                next: (number < ranges.len()).then(|| archive_url(number + 1)),
+                                pages: page_links(ranges.len(), Some(number), archive_url),
+                            }),
+                        },
+                    )?,
+                    path,
+                });
+            }
+        }
 
         // Glossary and timeline.
         let path = "glossary/index.html";
@@ -548,7 +698,13 @@ impl<'a> Renderer<'a> {
                 short: &term.short,
                 long: &term.long,
                 topic: term.topic.map(|t| self.topic_link(t)),
-                defined_in: self.group(term.citations.iter().map(|c| (c.article, c.anchor.as_str()))),
+                defined_in: self.group(
+                    term.citations
+                        .iter()
+                        .take(TERM_CITATIONS)
+                        .map(|c| (c.article, c.anchor.as_str())),
+                ),
+                more_definitions: term.citations.len().saturating_sub(TERM_CITATIONS),
             })
             .collect();
         pages.push(Page {
@@ -567,27 +723,7 @@ impl<'a> Renderer<'a> {
                 },
             )?,
         });
-        let path = "timeline/index.html";
-        let root = root_of(path);
-        let events = (0..briefing.timeline.len())
-            .map(|e| self.event_view(e, &root))
-            .collect();
-        pages.push(Page {
-            path: path.into(),
-            bytes: templates.render(
-                "timeline.html",
-                &TimelineContext {
-                    site: &site,
-                    page: self.page_view(
-                        path,
-                        "Timeline".into(),
-                        "The dated events the sources report, in order".into(),
-                        "timeline",
-                    ),
-                    events,
-                },
-            )?,
-        });
+        pages.extend(self.render_timeline(&site)?);
 
         // The 404 page is served at any depth, so only absolute links work there.
         let mut not_found = self.page_view("404.html", "Page not found".into(), description, "404");
@@ -600,6 +736,7 @@ impl<'a> Renderer<'a> {
                     site: &site,
                     page: not_found,
                     articles: Vec::new(),
+                    archive: None,
                 },
             )?,
         });
@@ -622,6 +759,103 @@ impl<'a> Renderer<'a> {
             pages.push(Page {
                 path: "CNAME".into(),
                 bytes: format!("{}\n", domain.trim()).into_bytes(),
+            });
+        }
+        Ok(pages)
+    }
+
+    fn render_timeline(&self, site: &SiteView) -> anyhow::Result<Vec<Page>> {
+        let timeline = &self.input.briefing.timeline;
+        let layout = timeline_layout(timeline);
+        let description = "The dated events the sources report, in order".to_string();
+        if layout.len() == 1 {
+            let path = "timeline/index.html";
+            let root = root_of(path);
+            let context = TimelineContext {
+                site,
+                page: self.page_view(path, "Timeline".into(), description, "timeline"),
+                events: (0..timeline.len()).map(|e| self.event_view(e, &root)).collect(),
+                events_total: timeline.len(),
+                years: Vec::new(),
+                year: None,
+                pages: Vec::new(),
+            };
+            return Ok(vec![Page {
+                bytes: self.input.templates.render("timeline.html", &context)?,
+                path: path.into(),
+            }]);
+        }
+        let mut years: Vec<YearLink> = Vec::new();
+        for (path, range) in &layout {
+            let year = timeline[range.start].date.year;
+            match years.last_mut() {
+                Some(y) if y.year == year => y.count += range.len(),
+                _ => years.push(YearLink {
+                    year,
+                    count: range.len(),
+                    url: path.clone(),
+                    current: false,
+                }),
+            }
+        }
+        let mut pages = Vec::with_capacity(layout.len() + 1);
+        // The front page: every year, and the newest events.
+        let path = "timeline/index.html";
+        let root = root_of(path);
+        let newest = timeline.len().saturating_sub(EVENTS_PER_PAGE / 2)..timeline.len();
+        pages.push(Page {
+            bytes: self.input.templates.render(
+                "timeline.html",
+                &TimelineContext {
+                    site,
+                    page: self.page_view(path, "Timeline".into(), description.clone(), "timeline"),
+                    events: newest.map(|e| self.event_view(e, &root)).collect(),
+                    events_total: timeline.len(),
+                    years: years
+                        .iter()
+                        .map(|y| YearLink {
+                            url: y.url.clone(),
+                            ..*y
+                        })
+                        .collect(),
+                    year: None,
+                    pages: Vec::new(),
+                },
+            )?,
+            path: path.into(),
+        });
+        for (path, range) in &layout {
+            let year = timeline[range.start].date.year;
+            let root = root_of(path);
+            let year_pages: Vec<&String> = layout
+                .iter()
+                .filter(|(_, r)| timeline[r.start].date.year == year)
+                .map(|(p, _)| p)
+                .collect();
+            let current = year_pages.iter().position(|p| *p == path).map(|i| i + 1);
+            let context = TimelineContext {
+                site,
+                page: self.page_view(path, format!("Timeline: {year}"), description.clone(), "timeline"),
+                events: range.clone().map(|e| self.event_view(e, &root)).collect(),
+                events_total: timeline.len(),
+                years: years
+                    .iter()
+                    .map(|y| YearLink {
+                        url: y.url.clone(),
+                        current: y.year == year,
+                        ..*y
+                    })
+                    .collect(),
+                year: Some(year),
+                pages: if year_pages.len() > 1 {
+                    page_links(year_pages.len(), current, |k| year_pages[k - 1].clone())
+                } else {
+                    Vec::new()
+                },
+            };
+            pages.push(Page {
+                bytes: self.input.templates.render("timeline.html", &context)?,
+                path: path.clone(),
             });
         }
         Ok(pages)
@@ -667,115 +901,142 @@ impl<'a> Renderer<'a> {
 
     fn render_topic(&self, site: &SiteView, t: usize) -> anyhow::Result<Vec<Page>> {
         let input = self.input;
-        let config = input.config;
-        let topic = &config.topics[t];
+        let topic = &input.config.topics[t];
         let summary = &input.briefing.topics[t];
-        let per_page = config.passages_per_page;
-        // Pages break between source groups where they can, so an article's passages stay together.
-        let mut chunks: Vec<&[PassageRef]> = Vec::new();
-        let mut rest = summary.passages.as_slice();
-        while !rest.is_empty() {
-            let mut end = per_page.min(rest.len());
-            while end < rest.len() && end > 1 && rest[end].article == rest[end - 1].article && end < per_page * 2 {
-                end += 1;
-            }
-            chunks.push(&rest[..end]);
-            rest = &rest[end..];
-        }
-        if chunks.is_empty() {
-            chunks.push(&[]);
-        }
-        let total = chunks.len();
-        let first_root = root_of(&topic_url(&topic.slug));
-        let key_points: Vec<KeyPointView> = input.briefing.key_points[t]
+        let per_page = input.config.passages_per_page;
+        let description = if topic.summary.is_empty() {
+            format!(
+                "Every passage on {} from {}",
+                topic.title,
+                plural(summary.sources.len(), "source")
+            )
+        } else {
+            topic.summary.clone()
+        };
+        // Archive pages hold the passages oldest first, numbered from the
+        // oldest, so a page's URL keeps its passages as new articles arrive.
+        let oldest_first: Vec<PassageRef> = summary.passages.iter().rev().copied().collect();
+        let ranges = archive_ranges(oldest_first.len(), per_page);
+        let archive_url = |k: usize| format!("topics/{}/page/{k}/index.html", topic.slug);
+        let mut pages = Vec::with_capacity(ranges.len() + 1);
+
+        // The front page: key points, the topic's timeline, the newest passages.
+        let path = topic_url(&topic.slug);
+        let root = root_of(&path);
+        let key_points = input.briefing.key_points[t]
             .iter()
             .map(|k| KeyPointView {
-                html: self.text_html(&k.sentence, &first_root, Some(t)),
-                cite: self.citation(
-                    k.citation.article,
-                    &input.articles[k.citation.article].passages[k.citation.passage].id,
-                ),
+                html: self.text_html(&k.sentence, &root, Some(t)),
+                cite: self.citation(k.citation.article, self.passage_id(k.citation)),
                 support: k.support,
             })
             .collect();
-        let mut key_points = Some(key_points);
-        let mut pages = Vec::with_capacity(total);
-        for (index, chunk) in chunks.iter().enumerate() {
-            let number = index + 1;
-            let path = topic_page_url(&topic.slug, number);
-            let root = root_of(&path);
-            let mut groups: Vec<SourceGroup> = Vec::new();
-            for &r in *chunk {
-                let view = self.passage_view(r, &root, Some(t));
-                match groups.last_mut() {
-                    Some(group) if group.article.slug == input.articles[r.article].slug => group.passages.push(view),
-                    _ => groups.push(SourceGroup {
-                        article: self.article_card(r.article),
-                        passages: vec![view],
-                    }),
-                }
-            }
-            let related = summary
+        let topic_events: Vec<usize> = (0..input.briefing.timeline.len())
+            .filter(|&e| input.briefing.timeline[e].topics.contains(&t))
+            .collect();
+        let events = topic_events[topic_events.len().saturating_sub(TOPIC_EVENTS)..]
+            .iter()
+            .map(|&e| self.event_view(e, &root))
+            .collect();
+        let newest = &summary.passages[..summary.passages.len().min(per_page)];
+        let context = TopicContext {
+            site,
+            page: self.page_view(&path, topic.title.clone(), description.clone(), "topic"),
+            topic: self.topic_card(t),
+            key_points,
+            events,
+            events_total: topic_events.len(),
+            groups: self.source_groups(newest, &root, t),
+            related: summary
                 .related
                 .iter()
+                .take(RELATED_TOPICS)
                 .map(|&(other, shared)| RelatedView {
                     topic: self.topic_link(other),
                     shared,
                 })
-                .collect();
-            let sources = summary.sources.iter().map(|&a| self.article_card(a)).collect();
-            let pagination = Pagination {
-                current: number,
-                total,
-                prev: (number > 1).then(|| topic_page_url(&topic.slug, number - 1)),
-                next: (number < total).then(|| topic_page_url(&topic.slug, number + 1)),
-                pages: (1..=total)
-                    .map(|n| PageLink {
-                        number: n,
-                        url: topic_page_url(&topic.slug, n),
-                    })
-                    .collect(),
-            };
-            // Key points and the topic's timeline lead its first page only.
-            let events = if number == 1 {
-                (0..input.briefing.timeline.len())
-                    .filter(|&e| input.briefing.timeline[e].topics.contains(&t))
-                    .map(|e| self.event_view(e, &root))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let title = if number > 1 {
-                format!("{} (page {number})", topic.title)
-            } else {
-                topic.title.clone()
-            };
-            let description = if topic.summary.is_empty() {
-                format!(
-                    "Every passage on {} from {}",
-                    topic.title,
-                    plural(summary.sources.len(), "source")
-                )
-            } else {
-                topic.summary.clone()
-            };
-            let context = TopicContext {
-                site,
-                page: self.page_view(&path, title, description, "topic"),
-                topic: self.topic_card(t),
-                key_points: key_points.take().unwrap_or_default(),
-                events,
-                groups,
-                related,
-                sources,
-                pagination,
-            };
-            pages.push(Page {
-                bytes: input.templates.render("topic.html", &context)?,
-                path,
-            });
+                .collect(),
+            sources: summary
+                .sources
+                .iter()
+                .take(TOPIC_SOURCES)
+                .map(|&a| self.article_card(a))
+                .collect(),
+            archive: Archive {
+                current: None,
+                shown: newest.len(),
+                total_items: summary.passages.len(),
+                front: path.clone(),
+                prev: None,
+                next: None,
+                pages: if ranges.len() > 1 || newest.len() < summary.passages.len() {
+                    page_links(ranges.len(), None, archive_url)
+                } else {
+                    Vec::new()
+                },
+            },
+        };
+        pages.push(Page {
+            bytes: input.templates.render("topic.html", &context)?,
+            path,
+        });
+
+        if ranges.len() > 1 || newest.len() < summary.passages.len() {
+            for (index, range) in ranges.iter().enumerate() {
+                let number = index + 1;
+                let path = archive_url(number);
+                let root = root_of(&path);
+                let context = TopicContext {
+                    site,
+                    page: self.page_view(
+                        &path,
+                        format!("{} · passages {}–{}", topic.title, range.start + 1, range.end),
+                        description.clone(),
+                        "topic",
+                    ),
+                    topic: self.topic_card(t),
+                    key_points: Vec::new(),
+                    events: Vec::new(),
+                    events_total: 0,
+                    groups: self.source_groups(&oldest_first[range.clone()], &root, t),
+                    related: Vec::new(),
+                    sources: Vec::new(),
+                    archive: Archive {
+                        current: Some(number),
+                        shown: range.len(),
+                        total_items: oldest_first.len(),
+                        front: topic_url(&topic.slug),
+                        prev: (number > 1).then(|| archive_url(number - 1)),
+                        next: (number < ranges.len()).then(|| archive_url(number + 1)),
+                        pages: page_links(ranges.len(), Some(number), archive_url),
+                    },
+                };
+                pages.push(Page {
+                    bytes: input.templates.render("topic.html", &context)?,
+                    path,
+                });
+            }
         }
         Ok(pages)
+    }
+
+    /// Passages grouped by consecutive source article.
+    fn source_groups(&self, passages: &[PassageRef], root: &str, t: usize) -> Vec<SourceGroup<'a>> {
+        let mut groups: Vec<(usize, SourceGroup)> = Vec::new();
+        for &r in passages {
+            let view = self.passage_view(r, root, Some(t));
+            match groups.last_mut() {
+                Some((article, group)) if *article == r.article => group.passages.push(view),
+                _ => groups.push((
+                    r.article,
+                    SourceGroup {
+                        article: self.article_card(r.article),
+                        passages: vec![view],
+                    },
+                )),
+            }
+        }
+        groups.into_iter().map(|(_, g)| g).collect()
     }
 
     fn topic_link(&self, t: usize) -> TopicLink<'a> {
@@ -872,9 +1133,24 @@ impl<'a> Renderer<'a> {
 
     fn event_view(&self, e: usize, root: &str) -> EventView<'a> {
         let event = &self.input.briefing.timeline[e];
-        let sources = self.group(event.citations.iter().map(|&r| (r.article, self.passage_id(r))));
+        let mut articles: Vec<usize> = event.citations.iter().map(|r| r.article).collect();
+        articles.dedup();
+        let shown: Vec<usize> = articles.iter().take(EVENT_SOURCES).copied().collect();
+        let sources = self.group(
+            event
+                .citations
+                .iter()
+                .filter(|r| shown.contains(&r.article))
+                .map(|&r| (r.article, self.passage_id(r))),
+        );
         EventView {
             id: format!("event-{}", e + 1),
+            href: format!(
+                "{}#event-{}",
+                self.event_pages.get(e).map_or("timeline/index.html", String::as_str),
+                e + 1
+            ),
+            more_sources: articles.len().saturating_sub(EVENT_SOURCES),
             datetime: event.date.datetime(),
             label: event.date.label(),
             html: self.text_html(&event.text, root, None),

@@ -16,14 +16,33 @@ pub fn fold_char(c: char) -> Option<char> {
 /// Text folded for matching, with a map back to byte offsets in the original.
 ///
 /// Folding: typographic quotes, dashes and spaces become ASCII, and a run of
-/// white space becomes one space. `origin[i]` is the byte offset in the original
-/// text of folded byte `i`; `origin[len]` is the original length.
-pub struct Folded {
-    pub text: String,
-    pub origin: Vec<u32>,
+/// white space becomes one space. Most news text needs none of it, so the map
+/// is only built when folding changed something.
+pub struct Folded<'t> {
+    pub text: std::borrow::Cow<'t, str>,
+    /// `origin[i]` is the byte offset in the original of folded byte `i`, with
+    /// `origin[len]` the original length; `None` when the text was unchanged.
+    origin: Option<Vec<u32>>,
 }
 
-pub fn fold(original: &str) -> Folded {
+impl Folded<'_> {
+    /// The offset in the original text of byte `at` of the folded text.
+    pub fn original_offset(&self, at: usize) -> usize {
+        match &self.origin {
+            Some(origin) => origin[at] as usize,
+            None => at,
+        }
+    }
+}
+
+pub fn fold(original: &str) -> Folded<'_> {
+    let unchanged = original.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) && !original.contains("  ");
+    if unchanged {
+        return Folded {
+            text: std::borrow::Cow::Borrowed(original),
+            origin: None,
+        };
+    }
     let mut text = String::with_capacity(original.len());
     let mut origin = Vec::with_capacity(original.len() + 1);
     let mut last_space = false;
@@ -42,7 +61,10 @@ pub fn fold(original: &str) -> Folded {
         origin.extend(std::iter::repeat_n(at as u32, text.len() - before));
     }
     origin.push(original.len() as u32);
-    Folded { text, origin }
+    Folded {
+        text: std::borrow::Cow::Owned(text),
+        origin: Some(origin),
+    }
 }
 
 /// The folded text alone, for comparing strings (aliases, titles).
@@ -126,8 +148,11 @@ mod tests {
         let folded = fold(original);
         assert_eq!(folded.text, "India's \"IPOI\" - ok");
         let at = folded.text.find("IPOI").unwrap_or_default();
-        assert_eq!(&original[folded.origin[at] as usize..][..4], "IPOI");
-        assert_eq!(folded.origin.len(), folded.text.len() + 1);
+        assert_eq!(&original[folded.original_offset(at)..][..4], "IPOI");
+        assert_eq!(folded.original_offset(folded.text.len()), original.len());
+        let plain = fold("plain ASCII text");
+        assert!(matches!(plain.text, std::borrow::Cow::Borrowed(_)));
+        assert_eq!(plain.original_offset(6), 6);
     }
 
     #[test]

@@ -32,7 +32,7 @@ impl Matcher {
         let mut patterns = Vec::new();
         for (topic, t) in topics.iter().enumerate() {
             for alias in &t.aliases {
-                let folded = fold(alias.trim()).text;
+                let folded = fold(alias.trim()).text.into_owned();
                 if folded.is_empty() {
                     continue;
                 }
@@ -58,7 +58,7 @@ impl Matcher {
             return Vec::new();
         }
         let folded = fold(text);
-        let haystack = folded.text.as_str();
+        let haystack: &str = &folded.text;
         let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
         for m in self.automaton.find_overlapping_iter(haystack) {
             let pattern = &self.patterns[m.pattern().as_usize()];
@@ -80,8 +80,8 @@ impl Matcher {
             }
             covered = end;
             mentions.push(Mention {
-                start: folded.origin[start] as usize,
-                end: folded.origin[end] as usize,
+                start: folded.original_offset(start),
+                end: folded.original_offset(end),
                 topic,
             });
         }

@@ -72,7 +72,8 @@ impl Briefing {
     }
 }
 
-pub fn analyze(config: &Config, articles: &[Article], matcher: &Matcher) -> Briefing {
+pub fn analyze(config: &Config, articles: &[Article], matcher: &Matcher, timings: &mut crate::Timings) -> Briefing {
+    let mut clock = std::time::Instant::now();
     let passage_topics: Vec<Vec<Vec<usize>>> = articles
         .par_iter()
         .map(|article| article.passages.iter().map(|p| matcher.topics_in(&p.text)).collect())
@@ -113,9 +114,12 @@ pub fn analyze(config: &Config, articles: &[Article], matcher: &Matcher) -> Brie
     for summary in &mut topics {
         summary.related.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
     }
+    timings.lap("analyze: topics", &mut clock);
     let vectorizer = similarity::Vectorizer::default();
     let index = similarity::Index::build(articles, &vectorizer);
+    timings.lap("analyze: tf-idf", &mut clock);
     let corroboration = similarity::corroborate(&index);
+    timings.lap("analyze: corroboration", &mut clock);
     let key_points = topics
         .par_iter()
         .enumerate()
@@ -131,8 +135,11 @@ pub fn analyze(config: &Config, articles: &[Article], matcher: &Matcher) -> Brie
             )
         })
         .collect();
+    timings.lap("analyze: key points", &mut clock);
     let glossary = Glossary::build(articles, matcher);
+    timings.lap("analyze: glossary", &mut clock);
     let timeline = timeline::build(articles, &passage_topics, &vectorizer);
+    timings.lap("analyze: timeline", &mut clock);
     Briefing {
         topics,
         passage_topics,

@@ -49,9 +49,19 @@ impl Default for Vectorizer {
     }
 }
 
+/// Each word's term, remembered: a corpus of millions of words has only tens
+/// of thousands of distinct ones, and stemming is the costly step. One cache
+/// per parallel task, so no lock is shared.
+#[derive(Default)]
+pub struct StemCache(FxHashMap<String, Option<TermId>>);
+
 impl Vectorizer {
     /// Content-word terms of `text`, in order, repeats kept.
     pub fn terms(&self, text: &str) -> Vec<TermId> {
+        self.terms_cached(text, &mut StemCache::default())
+    }
+
+    pub fn terms_cached(&self, text: &str, cache: &mut StemCache) -> Vec<TermId> {
         let mut out = Vec::new();
         let mut lower = String::new();
         for word in text.split(|c: char| !c.is_alphanumeric()) {
@@ -60,17 +70,28 @@ impl Vectorizer {
             }
             lower.clear();
             lower.extend(word.chars().flat_map(char::to_lowercase));
-            if lower.len() < 2 && !lower.chars().all(|c| c.is_ascii_digit())
-                || STOP_WORDS.binary_search(&lower.as_str()).is_ok()
-            {
-                continue;
-            }
-            let stem = self.stemmer.stem(&lower);
-            let mut hasher = FxHasher::default();
-            hasher.write(stem.as_bytes());
-            out.push(hasher.finish());
+            let term = match cache.0.get(lower.as_str()) {
+                Some(term) => *term,
+                None => {
+                    let term = self.term(&lower);
+                    cache.0.insert(lower.clone(), term);
+                    term
+                }
+            };
+            out.extend(term);
         }
         out
+    }
+
+    /// The term of one lowercase word, or `None` for a stop word.
+    fn term(&self, lower: &str) -> Option<TermId> {
+        if lower.len() < 2 && !lower.chars().all(|c| c.is_ascii_digit()) || STOP_WORDS.binary_search(&lower).is_ok() {
+            return None;
+        }
+        let stem = self.stemmer.stem(lower);
+        let mut hasher = FxHasher::default();
+        hasher.write(stem.as_bytes());
+        Some(hasher.finish())
     }
 }
 
@@ -99,7 +120,12 @@ impl Index {
     pub fn build(articles: &[Article], vectorizer: &Vectorizer) -> Index {
         let counted: Vec<Vec<Vec<(TermId, u32)>>> = articles
             .par_iter()
-            .map(|a| a.passages.iter().map(|p| counts(vectorizer.terms(&p.text))).collect())
+            .map_init(StemCache::default, |cache, a| {
+                a.passages
+                    .iter()
+                    .map(|p| counts(vectorizer.terms_cached(&p.text, cache)))
+                    .collect()
+            })
             .collect();
         let mut df: FxHashMap<TermId, u32> = FxHashMap::default();
         let mut documents = 0usize;
@@ -123,8 +149,8 @@ impl Index {
     }
 
     /// A TF-IDF vector for any text (a sentence), under this index's IDF.
-    pub fn vector(&self, vectorizer: &Vectorizer, text: &str) -> Vector {
-        weigh(&counts(vectorizer.terms(text)), &self.idf, self.documents)
+    pub fn vector(&self, vectorizer: &Vectorizer, text: &str, cache: &mut StemCache) -> Vector {
+        weigh(&counts(vectorizer.terms_cached(text, cache)), &self.idf, self.documents)
     }
 
     fn df_of(&self, term: TermId) -> f32 {
@@ -274,6 +300,7 @@ pub fn key_points(
         score: f32,
     }
     let mut candidates = Vec::new();
+    let mut cache = StemCache::default();
     for &r in window {
         let text = &articles[r.article].passages[r.passage].text;
         let support = {
@@ -291,7 +318,7 @@ pub fn key_points(
             if !(6..=60).contains(&words) {
                 continue;
             }
-            let vector = index.vector(vectorizer, sentence);
+            let vector = index.vector(vectorizer, sentence, &mut cache);
             let mut score = cosine(&vector, &centroid) * (1.0 + 0.25 * support.min(4) as f32);
             if names_topic(sentence) {
                 score *= 1.5;

@@ -2,7 +2,7 @@
 //! article's date, and merged when several articles report the same event.
 
 use super::dates::{find_dates, PartialDate};
-use super::similarity::Vectorizer;
+use super::similarity::{StemCache, Vectorizer};
 use super::PassageRef;
 use crate::parse::Article;
 use rayon::prelude::*;
@@ -34,43 +34,51 @@ struct Report {
 }
 
 pub fn build(articles: &[Article], passage_topics: &[Vec<Vec<usize>>], vectorizer: &Vectorizer) -> Vec<Event> {
-    let reports: Vec<Report> = articles
+    let per_article: Vec<Vec<Report>> = articles
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(a, article)| {
-            article.passages.iter().enumerate().flat_map(move |(p, passage)| {
+        .map_init(StemCache::default, |cache, (a, article)| {
+            let mut reports = Vec::new();
+            for (p, passage) in article.passages.iter().enumerate() {
                 let text = &passage.text;
+                let mentions = find_dates(text, article.date);
+                if mentions.is_empty() {
+                    continue;
+                }
                 let sentences = crate::text::sentences(text);
                 let mut seen = Vec::new();
-                find_dates(text, article.date).into_iter().filter_map(move |mention| {
-                    let range = sentences
+                for mention in mentions {
+                    let Some(range) = sentences
                         .iter()
-                        .find(|s| s.start <= mention.start && mention.start < s.end)?
-                        .clone();
+                        .find(|s| s.start <= mention.start && mention.start < s.end)
+                    else {
+                        continue;
+                    };
                     // One report per date per sentence.
                     if seen.contains(&(mention.date, range.start)) {
-                        return None;
+                        continue;
                     }
                     seen.push((mention.date, range.start));
-                    let sentence = text[range].to_string();
-                    let mut terms = vectorizer.terms(&sentence);
+                    let sentence = text[range.clone()].to_string();
+                    let mut terms = vectorizer.terms_cached(&sentence, cache);
                     terms.sort_unstable();
                     terms.dedup();
-                    Some(Report {
+                    reports.push(Report {
                         date: mention.date,
                         sentence,
                         at: PassageRef { article: a, passage: p },
                         terms,
-                    })
-                })
-            })
+                    });
+                }
+            }
+            reports
         })
         .collect();
 
     // Group by date, then merge reports of one event: each report joins the
     // first earlier event it overlaps enough, else starts its own.
     let mut by_date: BTreeMap<PartialDate, Vec<Report>> = BTreeMap::new();
-    for report in reports {
+    for report in per_article.into_iter().flatten() {
         by_date.entry(report.date).or_default().push(report);
     }
     let mut events = Vec::new();

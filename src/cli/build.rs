@@ -15,8 +15,11 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Print nothing but errors
-    #[arg(long, short = 'q')]
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Also print how long each stage took
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -25,6 +28,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         output: args.output,
         base_url: args.base_url,
     })?;
+    if args.verbose {
+        for (stage, took) in &report.timings.0 {
+            eprintln!("{:>8.3} s  {stage}", took.as_secs_f64());
+        }
+    }
     if !args.quiet {
         print_diagnostics(&report.warnings);
         eprintln!(
