@@ -13,6 +13,7 @@ pub mod output;
 pub mod parse;
 pub mod render;
 pub mod source;
+pub mod svg;
 pub mod text;
 
 use analyze::matcher::Matcher;

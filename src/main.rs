@@ -4,6 +4,11 @@
 
 mod cli;
 
+/// Building a site allocates millions of small strings across threads;
+/// mimalloc does that markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use std::process::ExitCode;
 

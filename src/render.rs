@@ -358,6 +358,8 @@ struct IndexContext<'a> {
     site: &'a SiteView<'a>,
     page: PageView,
     topics: Vec<TopicCard<'a>>,
+    /// Topics and the passages they share, drawn as an inline SVG.
+    topic_map: String,
     latest: Vec<ArticleCard<'a>>,
     article_count: usize,
 }
@@ -404,6 +406,8 @@ struct GlossaryContext<'a> {
 struct TimelineContext<'a> {
     site: &'a SiteView<'a>,
     page: PageView,
+    /// The whole timeline drawn as an inline SVG (front page only).
+    picture: String,
     events: Vec<EventView<'a>>,
     events_total: usize,
     /// When the timeline is split by year: every year, with its event count.
@@ -582,6 +586,7 @@ impl<'a> Renderer<'a> {
                     site: &site,
                     page: self.page_view("index.html", config.title.clone(), description.clone(), "index"),
                     topics: (0..config.topics.len()).map(|t| self.topic_card(t)).collect(),
+                    topic_map: self.topic_map(""),
                     latest: briefing
                         .chronological
                         .iter()
@@ -774,6 +779,7 @@ impl<'a> Renderer<'a> {
             let context = TimelineContext {
                 site,
                 page: self.page_view(path, "Timeline".into(), description, "timeline"),
+                picture: self.timeline_picture(&root),
                 events: (0..timeline.len()).map(|e| self.event_view(e, &root)).collect(),
                 events_total: timeline.len(),
                 years: Vec::new(),
@@ -809,6 +815,7 @@ impl<'a> Renderer<'a> {
                 &TimelineContext {
                     site,
                     page: self.page_view(path, "Timeline".into(), description.clone(), "timeline"),
+                    picture: self.timeline_picture(&root),
                     events: newest.map(|e| self.event_view(e, &root)).collect(),
                     events_total: timeline.len(),
                     years: years
@@ -836,6 +843,7 @@ impl<'a> Renderer<'a> {
             let context = TimelineContext {
                 site,
                 page: self.page_view(path, format!("Timeline: {year}"), description.clone(), "timeline"),
+                picture: String::new(),
                 events: range.clone().map(|e| self.event_view(e, &root)).collect(),
                 events_total: timeline.len(),
                 years: years
@@ -859,6 +867,80 @@ impl<'a> Renderer<'a> {
             });
         }
         Ok(pages)
+    }
+
+    /// Every event as a labelled mark on a time axis, linking to its entry.
+    fn timeline_picture(&self, root: &str) -> String {
+        let input = self.input;
+        let labels: Vec<String> = input
+            .briefing
+            .timeline
+            .iter()
+            .map(|event| match event.topics.first() {
+                Some(&t) => input.config.topics[t].title.clone(),
+                None => excerpt(&event.text, 28),
+            })
+            .collect();
+        let hrefs: Vec<String> = (0..labels.len())
+            .map(|e| {
+                format!(
+                    "{root}{}#event-{}",
+                    self.event_pages.get(e).map_or("timeline/index.html", String::as_str),
+                    e + 1
+                )
+            })
+            .collect();
+        let marks: Vec<crate::svg::TimelineMark> = input
+            .briefing
+            .timeline
+            .iter()
+            .zip(labels.iter().zip(&hrefs))
+            .map(|(event, (label, href))| crate::svg::TimelineMark {
+                year: event.date.year,
+                month: event.date.month,
+                day: event.date.day,
+                label,
+                href,
+            })
+            .collect();
+        crate::svg::timeline(&marks, "timeline-picture")
+    }
+
+    /// Topics as circles sized by passages, joined by the passages they share.
+    fn topic_map(&self, root: &str) -> String {
+        let input = self.input;
+        let hrefs: Vec<String> = input
+            .config
+            .topics
+            .iter()
+            .map(|t| format!("{root}{}", topic_url(&t.slug)))
+            .collect();
+        let nodes: Vec<crate::svg::MapNode> = input
+            .config
+            .topics
+            .iter()
+            .zip(&hrefs)
+            .zip(&input.briefing.topics)
+            .map(|((topic, href), summary)| crate::svg::MapNode {
+                label: &topic.title,
+                href,
+                weight: summary.passages.len(),
+            })
+            .collect();
+        let edges: Vec<crate::svg::MapEdge> = input
+            .briefing
+            .topics
+            .iter()
+            .enumerate()
+            .flat_map(|(a, summary)| {
+                summary
+                    .related
+                    .iter()
+                    .filter(move |&&(b, _)| a < b)
+                    .map(move |&(b, weight)| crate::svg::MapEdge { a, b, weight })
+            })
+            .collect();
+        crate::svg::topic_map(&nodes, &edges, "topic-map")
     }
 
     fn render_article(&self, site: &SiteView, a: usize) -> anyhow::Result<Page> {

@@ -69,7 +69,12 @@ impl Vectorizer {
                 continue;
             }
             lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
+            if word.is_ascii() {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+            }
             let term = match cache.0.get(lower.as_str()) {
                 Some(term) => *term,
                 None => {
