@@ -4,6 +4,7 @@
 
 use crate::render::Page;
 use anyhow::{bail, Context as _};
+use rayon::prelude::*;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use walkdir::WalkDir;
@@ -126,18 +127,22 @@ fn fill(staging: &Path, pages: &[Page], static_dir: &Path) -> anyhow::Result<usi
             count += 1;
         }
     }
+    // Folders first, in order; then the files, on every core.
     let mut dirs = std::collections::BTreeSet::new();
     for page in pages {
-        let rel = safe_relative(&page.path)?;
-        let target = staging.join(rel);
-        if let Some(dir) = target.parent() {
-            if dirs.insert(dir.to_path_buf()) {
-                fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            }
+        if let Some(dir) = safe_relative(&page.path)?.parent() {
+            dirs.insert(dir);
         }
-        fs::write(&target, &page.bytes).with_context(|| format!("cannot write {}", target.display()))?;
-        count += 1;
     }
+    for dir in dirs {
+        let dir = staging.join(dir);
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    pages.par_iter().try_for_each(|page| {
+        let target = staging.join(&page.path);
+        fs::write(&target, &page.bytes).with_context(|| format!("cannot write {}", target.display()))
+    })?;
+    count += pages.len();
     fs::write(
         staging.join(MARKER),
         "This folder is written by `briefing build` and replaced whole on every build.\n",

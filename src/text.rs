@@ -193,38 +193,47 @@ pub fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
     ];
     let mut out = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let bytes = text.as_bytes();
     let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
-        if matches!(c, '.' | '!' | '?') {
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '’' | '”' | ')') {
-                j += 1;
-            }
-            let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
-            let followed_by_space = chars.get(j).is_some_and(|&(_, c)| c.is_whitespace());
-            let next_starts = chars[j..]
-                .iter()
-                .find(|(_, c)| !c.is_whitespace())
-                .is_some_and(|&(_, c)| c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘' | '\''));
-            let word_before = text[start..at]
-                .rsplit(|c: char| !c.is_alphanumeric())
-                .next()
-                .unwrap_or("");
-            let is_abbreviation = c == '.'
-                && (ABBREVIATIONS.contains(&word_before)
-                    || (word_before.chars().count() == 1 && word_before.chars().all(char::is_uppercase)));
-            if followed_by_space && next_starts && !is_abbreviation {
-                if !text[start..end].trim().is_empty() {
-                    out.push(trim_range(text, start..end));
-                }
-                start = end;
-            }
-            i = j;
+    // Sentence ends are ASCII, so scanning bytes is safe; multi-byte closing
+    // quotes are stepped over as strings.
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !matches!(b, b'.' | b'!' | b'?') {
+            i += 1;
             continue;
         }
-        i += 1;
+        let at = i;
+        let mut j = i + 1;
+        loop {
+            let rest = &text[j..];
+            let closer = ['"', '\'', '’', '”', ')'].into_iter().find(|&c| rest.starts_with(c));
+            match closer {
+                Some(c) => j += c.len_utf8(),
+                None => break,
+            }
+        }
+        let rest = &text[j..];
+        let followed_by_space = rest.starts_with(char::is_whitespace);
+        let next_starts = rest
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘' | '\''));
+        let word_before = text[start..at]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let is_abbreviation = b == b'.'
+            && (ABBREVIATIONS.contains(&word_before)
+                || (word_before.chars().count() == 1 && word_before.chars().all(char::is_uppercase)));
+        if followed_by_space && next_starts && !is_abbreviation {
+            if !text[start..j].trim().is_empty() {
+                out.push(trim_range(text, start..j));
+            }
+            start = j;
+        }
+        i = j.max(i + 1);
     }
     if !text[start..].trim().is_empty() {
         out.push(trim_range(text, start..text.len()));
