@@ -6,6 +6,7 @@
 //! `render` (Briefing + templates → Page) → `output` (Pages → the output folder).
 //! Only `source`, `output` and the loaders in this file touch the disk.
 
+pub mod add;
 pub mod analyze;
 pub mod config;
 pub mod diagnostics;

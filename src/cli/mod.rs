@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and one thin `run` per subcommand.
 //! Subcommands parse their arguments and call the library; they hold no pipeline logic.
 
+mod add;
 mod build;
 mod check;
 mod new;
@@ -27,6 +28,8 @@ pub enum Command {
     Check(check::Args),
     /// Create a new briefing project that builds as it is
     New(new::Args),
+    /// File newly arrived articles under content/articles/, dated and named
+    Add(add::Args),
 }
 
 /// Options every project command shares.
@@ -42,6 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::New(args) => new::run(args),
+        Command::Add(args) => add::run(args),
     }
 }
 

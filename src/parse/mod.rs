@@ -159,7 +159,7 @@ pub(crate) struct ParsedBody {
 
 /// Decodes UTF-8 (a byte-order mark is dropped) or UTF-16 with a byte-order mark.
 /// Invalid UTF-8 is an error naming the byte offset, never replaced silently.
-fn decode(rel: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+pub fn decode(rel: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return decode(rel, rest);
     }
@@ -194,7 +194,7 @@ fn decode(rel: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
 }
 
 /// CRLF and lone CR become LF, so every later stage sees one kind of line end.
-fn normalise_line_ends(text: &str) -> String {
+pub fn normalise_line_ends(text: &str) -> String {
     if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
