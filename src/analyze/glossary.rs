@@ -43,13 +43,12 @@ pub struct Undefined {
 pub struct Glossary {
     /// Sorted by short form, ignoring case.
     pub terms: Vec<Term>,
-    pub undefined: Vec<Undefined>,
 }
 
 impl Glossary {
     pub fn build(articles: &[Article], matcher: &Matcher) -> Glossary {
-        // (definitions, acronyms) of each passage, computed in parallel, merged in order.
-        type Found = Vec<(Citation, Vec<(String, String)>, Vec<String>)>;
+        // The definitions in each heading and passage, found in parallel, merged in order.
+        type Found = Vec<(Citation, Vec<(String, String)>)>;
         let found: Vec<Found> = articles
             .par_iter()
             .enumerate()
@@ -57,26 +56,21 @@ impl Glossary {
                 // Headings are read for definitions too ("Indo-Pacific Oceans
                 // Initiative (IPOI) – India's contribution"), not for uses.
                 let headings = article.blocks.iter().filter_map(|b| match b {
-                    Block::Heading { id, text, .. } => Some((id.as_str(), text.as_str(), false)),
+                    Block::Heading { id, text, .. } => Some((id.as_str(), text.as_str())),
                     _ => None,
                 });
-                let passages = article.passages.iter().map(|p| (p.id.as_str(), p.text.as_str(), true));
+                let passages = article.passages.iter().map(|p| (p.id.as_str(), p.text.as_str()));
                 headings
                     .chain(passages)
-                    .map(|(anchor, text, is_passage)| {
+                    .filter(|(_, text)| text.contains('('))
+                    .map(|(anchor, text)| {
                         let definitions = find_definitions(text).into_iter().map(|d| (d.short, d.long)).collect();
-                        let acronyms = if is_passage {
-                            find_acronyms(text).into_iter().map(|(_, s)| s.to_string()).collect()
-                        } else {
-                            Vec::new()
-                        };
                         (
                             Citation {
                                 article: a,
                                 anchor: anchor.to_string(),
                             },
                             definitions,
-                            acronyms,
                         )
                     })
                     .collect()
@@ -85,8 +79,7 @@ impl Glossary {
 
         // short → long-form key → (variants written, with counts; citations)
         let mut defined: BTreeMap<String, BTreeMap<String, Variants>> = BTreeMap::new();
-        let mut used: BTreeMap<String, (usize, Citation)> = BTreeMap::new();
-        for (at, definitions, acronyms) in found.iter().flatten() {
+        for (at, definitions) in found.iter().flatten() {
             for (short, long) in definitions {
                 let entry = defined
                     .entry(short.clone())
@@ -94,12 +87,10 @@ impl Glossary {
                     .entry(term_key(long))
                     .or_default();
                 *entry.0.entry(long.clone()).or_default() += 1;
-                if !entry.1.contains(at) {
+                // Citations arrive in order, so a repeat can only be the last one.
+                if entry.1.last() != Some(at) {
                     entry.1.push(at.clone());
                 }
-            }
-            for short in acronyms {
-                used.entry(short.clone()).or_insert_with(|| (0, at.clone())).0 += 1;
             }
         }
 
@@ -132,22 +123,47 @@ impl Glossary {
                 .then_with(|| a.short.cmp(&b.short))
         });
 
-        let undefined = used
-            .into_iter()
-            .filter(|(short, _)| {
-                terms
-                    .binary_search_by(|t| {
-                        t.short
-                            .to_lowercase()
-                            .cmp(&short.to_lowercase())
-                            .then_with(|| t.short.cmp(short))
-                    })
-                    .is_err()
-            })
-            .map(|(short, (uses, first))| Undefined { short, uses, first })
-            .collect();
-        Glossary { terms, undefined }
+        Glossary { terms }
     }
+
+    fn is_defined(&self, short: &str) -> bool {
+        self.terms.iter().any(|t| t.short == short)
+    }
+}
+
+/// Acronyms used in the passages but defined nowhere, for `check`: not part
+/// of a build, which has no use for them.
+pub fn undefined_acronyms(articles: &[Article], glossary: &Glossary) -> Vec<Undefined> {
+    let found: Vec<Vec<(String, Citation)>> = articles
+        .par_iter()
+        .enumerate()
+        .map(|(a, article)| {
+            article
+                .passages
+                .iter()
+                .flat_map(|p| {
+                    find_acronyms(&p.text).into_iter().map(move |(_, short)| {
+                        (
+                            short.to_string(),
+                            Citation {
+                                article: a,
+                                anchor: p.id.clone(),
+                            },
+                        )
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let mut used: BTreeMap<String, (usize, Citation)> = BTreeMap::new();
+    for (short, at) in found.into_iter().flatten() {
+        if !glossary.is_defined(&short) {
+            used.entry(short).or_insert((0, at)).0 += 1;
+        }
+    }
+    used.into_iter()
+        .map(|(short, (uses, first))| Undefined { short, uses, first })
+        .collect()
 }
 
 /// The topic of which `text` as a whole is an alias.

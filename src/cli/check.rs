@@ -51,7 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             empty.join(", ")
         ));
     }
-    let undefined = &loaded.briefing.glossary.undefined;
+    let undefined = &briefing::analyze::glossary::undefined_acronyms(&loaded.articles, &loaded.briefing.glossary);
     if !undefined.is_empty() {
         out.push_str(&format!(
             "{} acronym{} used but never defined:\n",
