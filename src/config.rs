@@ -182,7 +182,14 @@ impl Config {
 
 /// A TOML error as `file:line:column: message`, the column counting characters.
 pub fn toml_diagnostic(path: &Path, text: &str, error: &toml::de::Error) -> Diagnostic {
-    let message = error.message().trim().to_string();
+    // One diagnostic, one line: toml puts what it expected on a line of its own.
+    let message = error
+        .message()
+        .trim()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(": ");
     match error.span() {
         Some(span) => {
             let (line, column) = line_column(text, span.start);
@@ -213,6 +220,7 @@ mod tests {
         let errors = parse("title = \"T\"\n[[topics]\n").err().unwrap_or_default();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].to_string().starts_with("site.toml:2:"), "{}", errors[0]);
+        assert!(!errors[0].to_string().contains('\n'), "one line: {}", errors[0]);
     }
 
     #[test]

@@ -780,7 +780,7 @@ impl<'a> Renderer<'a> {
                 site,
                 page: self.page_view(path, "Timeline".into(), description, "timeline"),
                 picture: self.timeline_picture(&root),
-                events: (0..timeline.len()).map(|e| self.event_view(e, &root)).collect(),
+                events: (0..timeline.len()).map(|e| self.event_view(e, &root, None)).collect(),
                 events_total: timeline.len(),
                 years: Vec::new(),
                 year: None,
@@ -816,7 +816,7 @@ impl<'a> Renderer<'a> {
                     site,
                     page: self.page_view(path, "Timeline".into(), description.clone(), "timeline"),
                     picture: self.timeline_picture(&root),
-                    events: newest.map(|e| self.event_view(e, &root)).collect(),
+                    events: newest.map(|e| self.event_view(e, &root, None)).collect(),
                     events_total: timeline.len(),
                     years: years
                         .iter()
@@ -844,7 +844,7 @@ impl<'a> Renderer<'a> {
                 site,
                 page: self.page_view(path, format!("Timeline: {year}"), description.clone(), "timeline"),
                 picture: String::new(),
-                events: range.clone().map(|e| self.event_view(e, &root)).collect(),
+                events: range.clone().map(|e| self.event_view(e, &root, None)).collect(),
                 events_total: timeline.len(),
                 years: years
                     .iter()
@@ -1018,7 +1018,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let events = topic_events[topic_events.len().saturating_sub(TOPIC_EVENTS)..]
             .iter()
-            .map(|&e| self.event_view(e, &root))
+            .map(|&e| self.event_view(e, &root, Some(t)))
             .collect();
         let newest = &summary.passages[..summary.passages.len().min(per_page)];
         let context = TopicContext {
@@ -1213,7 +1213,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn event_view(&self, e: usize, root: &str) -> EventView<'a> {
+    fn event_view(&self, e: usize, root: &str, current_topic: Option<usize>) -> EventView<'a> {
         let event = &self.input.briefing.timeline[e];
         let mut articles: Vec<usize> = event.citations.iter().map(|r| r.article).collect();
         articles.dedup();
@@ -1235,7 +1235,7 @@ impl<'a> Renderer<'a> {
             more_sources: articles.len().saturating_sub(EVENT_SOURCES),
             datetime: event.date.datetime(),
             label: event.date.label(),
-            html: self.text_html(&event.text, root, None),
+            html: self.text_html(&event.text, root, current_topic),
             sources,
             topics: event.topics.iter().map(|&t| self.topic_link(t)).collect(),
         }

@@ -426,6 +426,30 @@ fn every_internal_fragment_exists_in_its_target_page() -> Result<()> {
     Ok(())
 }
 
+/// A topic page links mentions of *other* topics; a mention of its own topic
+/// stays plain text (`passage_html`'s contract), in every section of the page.
+#[test]
+fn topic_pages_do_not_link_mentions_to_themselves() -> Result<()> {
+    let site = build_bundled()?;
+    let topic_link = selector("main a.topic-link[href]")?;
+    let mut problems = Vec::new();
+    for page in files(&site.out)?.keys().filter(|p| p.starts_with("topics/")) {
+        if !page.ends_with(".html") {
+            continue;
+        }
+        let own = format!("{}/index.html", page.split('/').take(2).collect::<Vec<_>>().join("/"));
+        for a in parse_page(&site.out.join(page))?.select(&topic_link) {
+            let href = a.value().attr("href").unwrap_or_default();
+            let target = resolve(page, href.split('#').next().unwrap_or_default());
+            if target.as_deref() == Some(own.as_str()) {
+                problems.push(format!("{page}: {href:?} ({})", squash(&a.text().collect::<String>())));
+            }
+        }
+    }
+    assert_none(problems, "topic pages that link a mention to themselves");
+    Ok(())
+}
+
 /// The four link checks above must fail on bad links: a project whose
 /// articles.html (at articles/index.html) holds one bad link of each kind.
 #[test]
