@@ -150,22 +150,26 @@ pub struct BuildReport {
     pub timings: Timings,
 }
 
-/// Renders the loaded project into pages, using the project's templates.
-pub fn render_site(root: &Path, loaded: &Loaded) -> anyhow::Result<Vec<render::Page>> {
+/// Renders the loaded project with the project's templates, handing each page
+/// to `emit` as it is made. Returns the number of HTML pages.
+pub fn render_site(root: &Path, loaded: &Loaded, emit: render::Emit) -> anyhow::Result<usize> {
     let templates = render::Templates::load(&root.join("templates"))?;
-    let mut pages = render::render(&render::RenderInput {
-        config: &loaded.config,
-        articles: &loaded.articles,
-        briefing: &loaded.briefing,
-        matcher: &loaded.matcher,
-        templates: &templates,
-    })?;
+    let pages = render::render(
+        &render::RenderInput {
+            config: &loaded.config,
+            articles: &loaded.articles,
+            briefing: &loaded.briefing,
+            matcher: &loaded.matcher,
+            templates: &templates,
+        },
+        emit,
+    )?;
     // The default stylesheet, unless the project ships its own.
     if !root.join("static/assets/style.css").is_file() {
-        pages.push(render::Page {
+        emit(render::Page {
             path: "assets/style.css".into(),
             bytes: DEFAULT_STYLESHEET.as_bytes().to_vec(),
-        });
+        })?;
     }
     Ok(pages)
 }
@@ -184,16 +188,21 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
         None => root.join(&loaded.config.output),
     };
     output::check_output_dir(root, &output, options.output.is_some())?;
-    let pages = render_site(root, &loaded)?;
-    timings.lap("render", &mut clock);
-    let files = output::write_site(&output, &pages, &root.join("static"))
+    // Pages are written as they are rendered, so no site is ever held in
+    // memory whole; "swap in" is the rename that publishes the finished site.
+    let staging = output::Staging::begin(&output, &root.join("static"))
         .with_context(|| format!("cannot write the site to {}", output.display()))?;
-    timings.lap("write", &mut clock);
+    let pages = render_site(root, &loaded, &|page| staging.write(&page))?;
+    timings.lap("render and write", &mut clock);
+    let files = staging
+        .finish()
+        .with_context(|| format!("cannot write the site to {}", output.display()))?;
+    timings.lap("swap in", &mut clock);
     Ok(BuildReport {
         timings,
         output,
         files,
-        pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),
+        pages,
         articles: loaded.articles.len(),
         topics: loaded.config.topics.len(),
         warnings: loaded.warnings,

@@ -5,8 +5,11 @@
 use crate::render::Page;
 use anyhow::{bail, Context as _};
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use walkdir::WalkDir;
 
 /// Written into every output folder so that a later build knows the folder is
@@ -82,33 +85,51 @@ fn safe_relative(path: &str) -> anyhow::Result<&Path> {
     Ok(p)
 }
 
-/// Writes `pages` and the files of `static_dir` into `output`, replacing it whole.
-/// Returns the number of files written.
-pub fn write_site(output: &Path, pages: &[Page], static_dir: &Path) -> anyhow::Result<usize> {
-    let output = normalise(output);
-    let parent = output.parent().context("the output folder has no parent folder")?;
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = output
-        .file_name()
-        .context("the output folder has no name")?
-        .to_string_lossy()
-        .to_string();
-    let staging = parent.join(format!(".{name}.briefing-new-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging).with_context(|| format!("cannot clear {}", staging.display()))?;
-    }
-    let result = fill(&staging, pages, static_dir).and_then(|count| swap_in(&staging, &output).map(|_| count));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    clean_leftovers(parent, &name);
-    result
+/// A site being written: a fresh folder beside the output that receives the
+/// files one by one, from any thread, and replaces the output only when
+/// `finish` is called. Dropped unfinished, it removes itself.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    /// Folders already created, so each is made once.
+    made: Mutex<BTreeSet<PathBuf>>,
+    count: AtomicUsize,
+    finished: bool,
 }
 
-fn fill(staging: &Path, pages: &[Page], static_dir: &Path) -> anyhow::Result<usize> {
-    fs::create_dir_all(staging).with_context(|| format!("cannot create {}", staging.display()))?;
-    let mut count = 0;
-    if static_dir.is_dir() {
+impl Staging {
+    /// Starts a new site for `output`, with the files of `static_dir` in it
+    /// (a generated page written later replaces a static file of the same path).
+    pub fn begin(output: &Path, static_dir: &Path) -> anyhow::Result<Staging> {
+        let output = normalise(output);
+        let parent = output.parent().context("the output folder has no parent folder")?;
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = output
+            .file_name()
+            .context("the output folder has no name")?
+            .to_string_lossy()
+            .to_string();
+        clean_leftovers(parent, &name);
+        let dir = parent.join(format!(".{name}.briefing-new-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+        }
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let staging = Staging {
+            dir,
+            output,
+            made: Mutex::new(BTreeSet::new()),
+            count: AtomicUsize::new(0),
+            finished: false,
+        };
+        staging.copy_static(static_dir)?;
+        Ok(staging)
+    }
+
+    fn copy_static(&self, static_dir: &Path) -> anyhow::Result<()> {
+        if !static_dir.is_dir() {
+            return Ok(());
+        }
         for entry in WalkDir::new(static_dir).follow_links(false).sort_by_file_name() {
             let entry = entry.with_context(|| format!("cannot read {}", static_dir.display()))?;
             if !entry.file_type().is_file() {
@@ -118,37 +139,64 @@ fn fill(staging: &Path, pages: &[Page], static_dir: &Path) -> anyhow::Result<usi
                 .path()
                 .strip_prefix(static_dir)
                 .context("static file outside static/")?;
-            let target = staging.join(rel);
-            if let Some(dir) = target.parent() {
-                fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            }
+            let target = self.dir.join(rel);
+            self.make_parent(&target)?;
             fs::copy(entry.path(), &target)
                 .with_context(|| format!("cannot copy {} to {}", entry.path().display(), target.display()))?;
-            count += 1;
+            self.count.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    fn make_parent(&self, target: &Path) -> anyhow::Result<()> {
+        let Some(dir) = target.parent() else { return Ok(()) };
+        let known = self.made.lock().map(|made| made.contains(dir)).unwrap_or(false);
+        if !known {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            if let Ok(mut made) = self.made.lock() {
+                made.insert(dir.to_path_buf());
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one page; safe to call from several threads.
+    pub fn write(&self, page: &Page) -> anyhow::Result<()> {
+        let target = self.dir.join(safe_relative(&page.path)?);
+        self.make_parent(&target)?;
+        fs::write(&target, &page.bytes).with_context(|| format!("cannot write {}", target.display()))?;
+        self.count.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Swaps the finished site in for the output. Returns the number of files.
+    pub fn finish(mut self) -> anyhow::Result<usize> {
+        let marker = self.dir.join(MARKER);
+        fs::write(
+            &marker,
+            "This folder is written by `briefing build` and replaced whole on every build.\n",
+        )
+        .with_context(|| format!("cannot write {}", marker.display()))?;
+        swap_in(&self.dir, &self.output)?;
+        self.finished = true;
+        Ok(self.count.load(Ordering::Relaxed))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
         }
     }
-    // Folders first, in order; then the files, on every core.
-    let mut dirs = std::collections::BTreeSet::new();
-    for page in pages {
-        if let Some(dir) = safe_relative(&page.path)?.parent() {
-            dirs.insert(dir);
-        }
-    }
-    for dir in dirs {
-        let dir = staging.join(dir);
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    pages.par_iter().try_for_each(|page| {
-        let target = staging.join(&page.path);
-        fs::write(&target, &page.bytes).with_context(|| format!("cannot write {}", target.display()))
-    })?;
-    count += pages.len();
-    fs::write(
-        staging.join(MARKER),
-        "This folder is written by `briefing build` and replaced whole on every build.\n",
-    )
-    .with_context(|| format!("cannot write {}", staging.join(MARKER).display()))?;
-    Ok(count)
+}
+
+/// Writes `pages` and the files of `static_dir` into `output`, replacing it whole.
+/// Returns the number of files written.
+pub fn write_site(output: &Path, pages: &[Page], static_dir: &Path) -> anyhow::Result<usize> {
+    let staging = Staging::begin(output, static_dir)?;
+    pages.par_iter().try_for_each(|page| staging.write(page))?;
+    staging.finish()
 }
 
 /// Puts the staged site in place. With an old site there, the two folders are

@@ -488,9 +488,15 @@ impl TermFinder {
     }
 }
 
+/// Where rendered pages go, one at a time, from any thread.
+pub type Emit<'e> = &'e (dyn Fn(Page) -> anyhow::Result<()> + Sync);
+
 /// What every page shares: the input and the helpers built from it once.
 struct Renderer<'a> {
     input: &'a RenderInput<'a>,
+    emit: Emit<'a>,
+    /// Paths of the pages emitted so far, for the sitemap.
+    paths: std::sync::Mutex<Vec<String>>,
     terms: TermFinder,
     /// The timeline page that lists each event.
     event_pages: Vec<String>,
@@ -520,9 +526,15 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// Renders every page of the site. Pages come out in a fixed order.
-pub fn render(input: &RenderInput) -> anyhow::Result<Vec<Page>> {
+///
+/// Each page is handed to `emit` as soon as it is rendered, so a large site is
+/// never held in memory whole; `emit` may be called from several threads.
+/// Returns the number of HTML pages.
+pub fn render(input: &RenderInput, emit: Emit) -> anyhow::Result<usize> {
     let renderer = Renderer {
         input,
+        emit,
+        paths: std::sync::Mutex::new(Vec::new()),
         terms: TermFinder::new(&input.briefing.glossary),
         event_pages: timeline_layout(&input.briefing.timeline)
             .into_iter()
@@ -557,7 +569,14 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn render_all(&self) -> anyhow::Result<Vec<Page>> {
+    fn emit(&self, page: Page) -> anyhow::Result<()> {
+        if let Ok(mut paths) = self.paths.lock() {
+            paths.push(page.path.clone());
+        }
+        (self.emit)(page)
+    }
+
+    fn render_all(&self) -> anyhow::Result<usize> {
         let RenderInput {
             config,
             articles,
@@ -566,7 +585,6 @@ impl<'a> Renderer<'a> {
             ..
         } = *self.input;
         let site = self.site();
-        let mut pages = Vec::new();
 
         // The index.
         let description = if config.description.is_empty() {
@@ -578,7 +596,7 @@ impl<'a> Renderer<'a> {
         } else {
             config.description.clone()
         };
-        pages.push(Page {
+        self.emit(Page {
             path: "index.html".into(),
             bytes: templates.render(
                 "index.html",
@@ -596,25 +614,17 @@ impl<'a> Renderer<'a> {
                     article_count: articles.len(),
                 },
             )?,
-        });
+        })?;
 
         // Topic pages, each paged through when it has many passages.
-        let topic_pages: Vec<anyhow::Result<Vec<Page>>> = (0..config.topics.len())
+        (0..config.topics.len())
             .into_par_iter()
-            .map(|t| self.render_topic(&site, t))
-            .collect();
-        for result in topic_pages {
-            pages.extend(result?);
-        }
+            .try_for_each(|t| self.render_topic(&site, t))?;
 
         // Article pages.
-        let article_pages: Vec<anyhow::Result<Page>> = (0..articles.len())
+        (0..articles.len())
             .into_par_iter()
-            .map(|a| self.render_article(&site, a))
-            .collect();
-        for result in article_pages {
-            pages.push(result?);
-        }
+            .try_for_each(|a| self.emit(self.render_article(&site, a)?))?;
 
         // The list of sources: the newest on the front page, all in archive pages.
         let oldest_first: Vec<usize> = briefing.chronological.iter().rev().copied().collect();
@@ -627,7 +637,7 @@ impl<'a> Renderer<'a> {
             .take(ARTICLES_PER_PAGE)
             .map(|&a| self.article_card(a))
             .collect();
-        pages.push(Page {
+        self.emit(Page {
             path: "articles/index.html".into(),
             bytes: templates.render(
                 "articles.html",
@@ -651,12 +661,12 @@ impl<'a> Renderer<'a> {
                     articles: newest,
                 },
             )?,
-        });
+        })?;
         if paged {
             for (index, range) in ranges.iter().enumerate() {
                 let number = index + 1;
                 let path = archive_url(number);
-                pages.push(Page {
+                self.emit(Page {
                     bytes: templates.render(
                         "articles.html",
                         &ListContext {
@@ -688,7 +698,7 @@ impl<'a> Renderer<'a> {
                         },
                     )?,
                     path,
-                });
+                })?;
             }
         }
 
@@ -712,7 +722,7 @@ impl<'a> Renderer<'a> {
                 more_definitions: term.citations.len().saturating_sub(TERM_CITATIONS),
             })
             .collect();
-        pages.push(Page {
+        self.emit(Page {
             path: path.into(),
             bytes: templates.render(
                 "glossary.html",
@@ -727,13 +737,13 @@ impl<'a> Renderer<'a> {
                     terms,
                 },
             )?,
-        });
-        pages.extend(self.render_timeline(&site)?);
+        })?;
+        self.render_timeline(&site)?;
 
         // The 404 page is served at any depth, so only absolute links work there.
         let mut not_found = self.page_view("404.html", "Page not found".into(), description, "404");
         not_found.root = config.base_url.clone();
-        pages.push(Page {
+        self.emit(Page {
             path: "404.html".into(),
             bytes: templates.render(
                 "404.html",
@@ -744,32 +754,35 @@ impl<'a> Renderer<'a> {
                     archive: None,
                 },
             )?,
-        });
+        })?;
 
-        pages.push(self.feed(&site)?);
-        pages.push(self.sitemap(&pages)?);
-        pages.push(Page {
+        self.emit(self.feed(&site)?)?;
+        self.emit(self.sitemap()?)?;
+        self.emit(Page {
             path: "robots.txt".into(),
             bytes: format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
-        });
-        pages.push(Page {
+        })?;
+        self.emit(Page {
             path: ".nojekyll".into(),
             bytes: Vec::new(),
-        });
-        pages.push(Page {
+        })?;
+        self.emit(Page {
             path: "assets/highlight.css".into(),
             bytes: crate::parse::Highlighter::stylesheet().into_bytes(),
-        });
+        })?;
         if let Some(domain) = &config.cname {
-            pages.push(Page {
+            self.emit(Page {
                 path: "CNAME".into(),
                 bytes: format!("{}\n", domain.trim()).into_bytes(),
-            });
+            })?;
         }
-        Ok(pages)
+        Ok(self
+            .paths
+            .lock()
+            .map_or(0, |p| p.iter().filter(|p| p.ends_with(".html")).count()))
     }
 
-    fn render_timeline(&self, site: &SiteView) -> anyhow::Result<Vec<Page>> {
+    fn render_timeline(&self, site: &SiteView) -> anyhow::Result<()> {
         let timeline = &self.input.briefing.timeline;
         let layout = timeline_layout(timeline);
         let description = "The dated events the sources report, in order".to_string();
@@ -786,10 +799,10 @@ impl<'a> Renderer<'a> {
                 year: None,
                 pages: Vec::new(),
             };
-            return Ok(vec![Page {
+            return self.emit(Page {
                 bytes: self.input.templates.render("timeline.html", &context)?,
                 path: path.into(),
-            }]);
+            });
         }
         let mut years: Vec<YearLink> = Vec::new();
         for (path, range) in &layout {
@@ -804,12 +817,11 @@ impl<'a> Renderer<'a> {
                 }),
             }
         }
-        let mut pages = Vec::with_capacity(layout.len() + 1);
         // The front page: every year, and the newest events.
         let path = "timeline/index.html";
         let root = root_of(path);
         let newest = timeline.len().saturating_sub(EVENTS_PER_PAGE / 2)..timeline.len();
-        pages.push(Page {
+        self.emit(Page {
             bytes: self.input.templates.render(
                 "timeline.html",
                 &TimelineContext {
@@ -830,7 +842,7 @@ impl<'a> Renderer<'a> {
                 },
             )?,
             path: path.into(),
-        });
+        })?;
         for (path, range) in &layout {
             let year = timeline[range.start].date.year;
             let root = root_of(path);
@@ -861,12 +873,12 @@ impl<'a> Renderer<'a> {
                     Vec::new()
                 },
             };
-            pages.push(Page {
+            self.emit(Page {
                 bytes: self.input.templates.render("timeline.html", &context)?,
                 path: path.clone(),
-            });
+            })?;
         }
-        Ok(pages)
+        Ok(())
     }
 
     /// Every event as a labelled mark on a time axis, linking to its entry.
@@ -981,7 +993,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn render_topic(&self, site: &SiteView, t: usize) -> anyhow::Result<Vec<Page>> {
+    fn render_topic(&self, site: &SiteView, t: usize) -> anyhow::Result<()> {
         let input = self.input;
         let topic = &input.config.topics[t];
         let summary = &input.briefing.topics[t];
@@ -1000,7 +1012,6 @@ impl<'a> Renderer<'a> {
         let oldest_first: Vec<PassageRef> = summary.passages.iter().rev().copied().collect();
         let ranges = archive_ranges(oldest_first.len(), per_page);
         let archive_url = |k: usize| format!("topics/{}/page/{k}/index.html", topic.slug);
-        let mut pages = Vec::with_capacity(ranges.len() + 1);
 
         // The front page: key points, the topic's timeline, the newest passages.
         let path = topic_url(&topic.slug);
@@ -1058,13 +1069,13 @@ impl<'a> Renderer<'a> {
                 },
             },
         };
-        pages.push(Page {
+        self.emit(Page {
             bytes: input.templates.render("topic.html", &context)?,
             path,
-        });
+        })?;
 
         if ranges.len() > 1 || newest.len() < summary.passages.len() {
-            for (index, range) in ranges.iter().enumerate() {
+            ranges.par_iter().enumerate().try_for_each(|(index, range)| {
                 let number = index + 1;
                 let path = archive_url(number);
                 let root = root_of(&path);
@@ -1093,13 +1104,13 @@ impl<'a> Renderer<'a> {
                         pages: page_links(ranges.len(), Some(number), archive_url),
                     },
                 };
-                pages.push(Page {
+                self.emit(Page {
                     bytes: input.templates.render("topic.html", &context)?,
                     path,
-                });
-            }
+                })
+            })?;
         }
-        Ok(pages)
+        Ok(())
     }
 
     /// Passages grouped by consecutive source article.
@@ -1404,13 +1415,17 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn sitemap(&self, pages: &[Page]) -> anyhow::Result<Page> {
+    /// Every HTML page emitted so far, in sorted order (pages arrive from
+    /// several threads, so their arrival order is not stable).
+    fn sitemap(&self) -> anyhow::Result<Page> {
         let base = &self.input.config.base_url;
-        let urls = pages
+        let mut paths: Vec<String> = self.paths.lock().map(|p| p.clone()).unwrap_or_default();
+        paths.sort();
+        let urls = paths
             .iter()
-            .filter(|p| p.path.ends_with(".html") && p.path != "404.html")
+            .filter(|p| p.ends_with(".html") && p.as_str() != "404.html")
             .map(|p| SitemapUrl {
-                loc: format!("{base}{}", p.path.strip_suffix("index.html").unwrap_or(&p.path)),
+                loc: format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p)),
                 lastmod: None,
             })
             .collect();
