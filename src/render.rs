@@ -888,9 +888,14 @@ impl<'a> Renderer<'a> {
             .briefing
             .timeline
             .iter()
-            .map(|event| match event.topics.first() {
-                Some(&t) => input.config.topics[t].title.clone(),
-                None => excerpt(&event.text, 28),
+            .map(|event| {
+                // The alias the sentence itself mentions says most about the
+                // event ("IPOI", "Huawei"); then its topic; then its opening words.
+                match (input.matcher.find(&event.text).first(), event.topics.first()) {
+                    (Some(m), _) => event.text[m.start..m.end].to_string(),
+                    (None, Some(&t)) => input.config.topics[t].title.clone(),
+                    (None, None) => excerpt(&event.text, 28),
+                }
             })
             .collect();
         let hrefs: Vec<String> = (0..labels.len())
