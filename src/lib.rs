@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod serve;
 pub mod source;
 pub mod svg;
 pub mod text;
@@ -37,6 +38,13 @@ pub struct Loaded {
     pub briefing: Briefing,
     /// Warnings only: a load with errors returns `Err(Failed)`.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Prints warnings to standard error, one per line.
+pub fn print_warnings(warnings: &[Diagnostic]) {
+    for warning in warnings {
+        eprintln!("{warning}");
+    }
 }
 
 /// Reads and validates `site.toml` under `root`.

@@ -5,6 +5,7 @@ mod add;
 mod build;
 mod check;
 mod new;
+mod serve;
 
 use briefing::diagnostics::{Diagnostic, Failed};
 use clap::{Parser, Subcommand};
@@ -24,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site from content/, site.toml, templates/ and static/
     Build(build::Args),
+    /// Build, serve on 127.0.0.1, rebuild on change and reload open pages
+    Serve(serve::Args),
     /// Validate config, content and templates; list passages that match no topic
     Check(check::Args),
     /// Create a new briefing project that builds as it is
@@ -43,6 +46,7 @@ pub struct ProjectArgs {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
         Command::New(args) => new::run(args),
         Command::Add(args) => add::run(args),
