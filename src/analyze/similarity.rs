@@ -303,6 +303,7 @@ pub fn key_points(
         support: usize,
         vector: Vector,
         score: f32,
+        names_topic: bool,
     }
     let mut candidates = Vec::new();
     let mut cache = StemCache::default();
@@ -324,18 +325,22 @@ pub fn key_points(
                 continue;
             }
             let vector = index.vector(vectorizer, sentence, &mut cache);
-            let mut score = cosine(&vector, &centroid) * (1.0 + 0.25 * support.min(4) as f32);
-            if names_topic(sentence) {
-                score *= 1.5;
-            }
+            let score = cosine(&vector, &centroid) * (1.0 + 0.25 * support.min(4) as f32);
             candidates.push(Candidate {
                 sentence: sentence.to_string(),
                 citation: r,
                 support,
                 vector,
                 score,
+                names_topic: names_topic(sentence),
             });
         }
+    }
+    // A sentence that names the topic says something about it; one that only
+    // sits in the same passage may not. When there are enough of the first
+    // kind, only they are key points.
+    if candidates.iter().filter(|c| c.names_topic).count() >= 3 {
+        candidates.retain(|c| c.names_topic);
     }
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.citation.cmp(&b.citation)));
     let mut chosen: Vec<Candidate> = Vec::new();
