@@ -24,10 +24,11 @@ pub struct Page {
 
 /// The default templates, compiled in so a project without `templates/` builds,
 /// and so `briefing new` can write them out for editing.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 13] = [
     ("base.html", include_str!("../templates/base.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("topic.html", include_str!("../templates/topic.html")),
+    ("topics.html", include_str!("../templates/topics.html")),
     ("article.html", include_str!("../templates/article.html")),
     ("archive_nav.html", include_str!("../templates/archive_nav.html")),
     ("articles.html", include_str!("../templates/articles.html")),
@@ -272,6 +273,7 @@ struct PageLink {
 
 /// Limits that keep every page small however large the briefing grows.
 const TOPIC_EVENTS: usize = 20;
+const INDEX_TOPICS: usize = 50;
 const TOPIC_SOURCES: usize = 20;
 const RELATED_TOPICS: usize = 12;
 const EVENT_SOURCES: usize = 6;
@@ -357,7 +359,9 @@ enum BlockView<'a> {
 struct IndexContext<'a> {
     site: &'a SiteView<'a>,
     page: PageView,
+    /// The first topics of `site.toml`, as cards; all of them are on topics/index.html.
     topics: Vec<TopicCard<'a>>,
+    topics_total: usize,
     /// Topics and the passages they share, drawn as an inline SVG.
     topic_map: String,
     latest: Vec<ArticleCard<'a>>,
@@ -603,7 +607,10 @@ impl<'a> Renderer<'a> {
                 &IndexContext {
                     site: &site,
                     page: self.page_view("index.html", config.title.clone(), description.clone(), "index"),
-                    topics: (0..config.topics.len()).map(|t| self.topic_card(t)).collect(),
+                    topics: (0..config.topics.len().min(INDEX_TOPICS))
+                        .map(|t| self.topic_card(t))
+                        .collect(),
+                    topics_total: config.topics.len(),
                     topic_map: self.topic_map(""),
                     latest: briefing
                         .chronological
@@ -611,6 +618,28 @@ impl<'a> Renderer<'a> {
                         .take(10)
                         .map(|&a| self.article_card(a))
                         .collect(),
+                    article_count: articles.len(),
+                },
+            )?,
+        })?;
+
+        // Every topic, in a compact list.
+        self.emit(Page {
+            path: "topics/index.html".into(),
+            bytes: templates.render(
+                "topics.html",
+                &IndexContext {
+                    site: &site,
+                    page: self.page_view(
+                        "topics/index.html",
+                        "All topics".into(),
+                        format!("The {} of this briefing", plural(config.topics.len(), "topic")),
+                        "topics",
+                    ),
+                    topics: (0..config.topics.len()).map(|t| self.topic_card(t)).collect(),
+                    topics_total: config.topics.len(),
+                    topic_map: String::new(),
+                    latest: Vec::new(),
                     article_count: articles.len(),
                 },
             )?,
