@@ -25,6 +25,8 @@ pub struct Event {
 /// sentence's content words appear in the other (and at least `MIN_SHARED`).
 const SAME_EVENT_OVERLAP: f32 = 0.3;
 const MIN_SHARED: usize = 3;
+/// A report is compared with at most this many events of its date.
+const MAX_COMPARED: usize = 256;
 
 struct Report {
     date: PartialDate,
@@ -76,7 +78,7 @@ pub fn build(articles: &[Article], passage_topics: &[Vec<Vec<usize>>], vectorize
         .collect();
 
     // Group by date, then merge reports of one event: each report joins the
-    // first earlier event it overlaps enough, else starts its own.
+    // latest earlier event it overlaps enough, else starts its own.
     let mut by_date: BTreeMap<PartialDate, Vec<Report>> = BTreeMap::new();
     for report in per_article.into_iter().flatten() {
         by_date.entry(report.date).or_default().push(report);
@@ -85,10 +87,17 @@ pub fn build(articles: &[Article], passage_topics: &[Vec<Vec<usize>>], vectorize
     for (date, reports) in by_date {
         let mut clusters: Vec<(Vec<u64>, Event)> = Vec::new();
         for report in reports {
-            let joined = clusters.iter_mut().find(|(terms, _)| same_event(terms, &report.terms));
+            // Only the most recent events of the date are compared: a date
+            // reported thousands of times would otherwise make this quadratic.
+            let recent = clusters.len().saturating_sub(MAX_COMPARED);
+            let joined = clusters[recent..]
+                .iter_mut()
+                .rev()
+                .find(|(terms, _)| same_event(terms, &report.terms));
             match joined {
                 Some((_, event)) => {
-                    if !event.citations.contains(&report.at) {
+                    // Reports arrive in passage order: a repeat can only be the last.
+                    if event.citations.last() != Some(&report.at) {
                         event.citations.push(report.at);
                     }
                 }
