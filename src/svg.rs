@@ -5,46 +5,20 @@
 //!
 //! * Responsive: a `viewBox` [`VIEW_W`] units wide, `width="100%"` and no fixed height, so the chart
 //!   scales with its column. Text is 13–16 units: about 10–13 px in a 390 px phone's 350 px column;
-//!   [`CSS`] caps the chart at 30rem so desktop text stays at about 14–17 px.
+//!   the stylesheet (`static/assets/style.css`, section "Charts") caps the chart at 30rem so
+//!   desktop text stays at about 14–17 px.
 //! * Accessible: `role="group"` (not `img`, which would hide the links inside from assistive
 //!   technology) with a `<title>` and a `<desc>` referenced by `aria-labelledby` and
 //!   `aria-describedby`. Every link (`<a href>`, SVG 2 style) has a `<title>` child and an
 //!   `aria-label`. The `<desc>` spells out what the chart shows in words.
 //! * Themeable: shapes carry `fill="currentColor"` / `stroke="currentColor"` fallbacks and classes
-//!   (`tl-*` for the timeline, `tm-*` for the topic map) that [`CSS`] colours with the page's custom
+//!   (`tl-*` for the timeline, `tm-*` for the topic map) that the stylesheet colours with the page's custom
 //!   properties (`--text`, `--muted`, `--accent`, `--faint`, `--link`, optionally `--bg`).
 //! * Safe and stable: all caller text is XML-escaped, ids are `{prefix}-title` and `{prefix}-desc`
 //!   only, and output is deterministic (no hashing, no randomness).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-
-/// Suggested stylesheet for the charts. Colours come from the page's custom properties, so light and
-/// dark themes both work; `--bg` (the page background, used for label halos and hollow marks) falls
-/// back to the `Canvas` system colour.
-pub const CSS: &str = "\
-svg.tl, svg.tm { display: block; width: 100%; max-width: 30rem; height: auto; margin: 1.5rem auto; \
-color: var(--text); font-family: var(--sans, system-ui, sans-serif); overflow: visible; }
-.tl-axis { stroke: var(--muted); }
-.tl-tick { stroke: var(--muted); stroke-opacity: 0.7; }
-.tl-band { fill: var(--faint); fill-opacity: 0.45; }
-.tl-year { fill: var(--text); stroke: var(--bg, Canvas); stroke-width: 3px; paint-order: stroke; }
-.tl-month, .tl-note, .tl-legend, .tl-count { fill: var(--muted); }
-.tl-leader { stroke: var(--muted); stroke-opacity: 0.8; }
-.tl-mark { fill: var(--accent); stroke: var(--bg, Canvas); }
-.tl-mark.tl-approx { fill: var(--bg, Canvas); stroke: var(--accent); }
-.tl-bar { fill: var(--accent); }
-.tl-label, .tm-label { fill: var(--link); stroke: var(--bg, Canvas); stroke-width: 4px; stroke-linejoin: round; \
-paint-order: stroke; }
-.tm-node { fill: var(--accent); fill-opacity: 0.85; stroke: var(--bg, Canvas); }
-.tm-edge { stroke: var(--muted); stroke-opacity: 0.45; }
-.tl a:hover .tl-label, .tm a:hover .tm-label, .tl a:focus .tl-label, .tm a:focus .tm-label { \
-text-decoration: underline; }
-.tl a:hover .tl-bar, .tl a:focus .tl-bar, .tm a:hover .tm-node, .tm a:focus .tm-node { fill: var(--link); }
-.tl a:hover .tl-mark, .tl a:focus .tl-mark { stroke: var(--link); }
-.tl a:focus, .tm a:focus { outline: none; }
-.tl a:focus-visible, .tm a:focus-visible { outline: 2px solid var(--focus, var(--link)); }
-";
 
 /// Width of every chart's `viewBox`, in user units. Narrow on purpose: at 390 px the chart is drawn at
 /// about 0.8 px per unit, so 13-unit text stays readable.
@@ -2158,6 +2132,9 @@ mod tests {
         assert!(svg.contains("aria-label=\"Untitled topic: 1 passage\""));
         assert!(svg.contains("Map of 1 topic"));
     }
+
+    /// The charts are styled by the site's stylesheet, the one place their CSS lives.
+    const CSS: &str = include_str!("../static/assets/style.css");
 
     #[test]
     fn css_mentions_every_class_used() {
