@@ -153,6 +153,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub articles: usize,
     pub topics: usize,
+    pub terms: usize,
+    pub events: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub timings: Timings,
@@ -184,13 +186,24 @@ pub fn render_site(root: &Path, loaded: &Loaded, emit: render::Emit) -> anyhow::
 
 pub const DEFAULT_STYLESHEET: &str = include_str!("../static/assets/style.css");
 
+/// What a long build reports as it goes: the stage it is in, and how many
+/// files it has written so far. Called from several threads.
+pub type Progress<'p> = &'p (dyn Fn(&'static str, usize) + Sync);
+
 /// The whole pipeline: load → analyse → render → write.
 pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
+    build_with_progress(options, &|_, _| {})
+}
+
+/// `build`, telling `progress` what it is doing.
+pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow::Result<BuildReport> {
     let started = Instant::now();
     let mut timings = Timings::default();
     let root = &options.root;
+    progress("reading and analysing", 0);
     let loaded = load_timed(root, options.base_url.as_deref(), &mut timings)?;
     let mut clock = Instant::now();
+    progress("writing pages", 0);
     let output = match &options.output {
         Some(out) => out.clone(),
         None => root.join(&loaded.config.output),
@@ -200,7 +213,15 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     // memory whole; "swap in" is the rename that publishes the finished site.
     let staging = output::Staging::begin(&output, &root.join("static"))
         .with_context(|| format!("cannot write the site to {}", output.display()))?;
-    let pages = render_site(root, &loaded, &|page| staging.write(&page))?;
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let pages = render_site(root, &loaded, &|page| {
+        staging.write(&page)?;
+        progress(
+            "writing pages",
+            written.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+        );
+        Ok(())
+    })?;
     timings.lap("render and write", &mut clock);
     let files = staging
         .finish()
@@ -213,6 +234,8 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
         pages,
         articles: loaded.articles.len(),
         topics: loaded.config.topics.len(),
+        terms: loaded.briefing.glossary.terms.len(),
+        events: loaded.briefing.timeline.len(),
         warnings: loaded.warnings,
         elapsed: started.elapsed(),
     })
