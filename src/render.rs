@@ -433,13 +433,15 @@ struct YearLink {
 struct FeedContext<'a> {
     site: &'a SiteView<'a>,
     updated: String,
-    entries: Vec<FeedEntry<'a>>,
+    entries: Vec<FeedEntry>,
 }
 
 #[derive(Serialize)]
-struct FeedEntry<'a> {
-    title: &'a str,
+struct FeedEntry {
+    title: String,
     url: String,
+    /// Unique per entry: a topic's page is updated many times.
+    id: String,
     updated: String,
     summary: String,
 }
@@ -1417,16 +1419,19 @@ impl<'a> Renderer<'a> {
                 |d| format!("{}T00:00:00Z", date_view(d).iso),
             )
         };
-        let entries: Vec<FeedEntry> = input
+        // One entry per new article, and one per topic its newest article updated.
+        let mut entries: Vec<FeedEntry> = input
             .briefing
             .chronological
             .iter()
             .take(50)
             .map(|&a| {
                 let article = &input.articles[a];
+                let url = format!("{base}{}", article_url(&article.slug));
                 FeedEntry {
-                    title: &article.title,
-                    url: format!("{base}{}", article_url(&article.slug)),
+                    title: article.title.clone(),
+                    id: url.clone(),
+                    url,
                     updated: rfc3339(article.date),
                     summary: article
                         .passages
@@ -1435,6 +1440,27 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
+        for (topic, summary) in input.config.topics.iter().zip(&input.briefing.topics) {
+            let Some((date, a)) = summary.last_updated else {
+                continue;
+            };
+            let url = format!("{base}{}", topic_url(&topic.slug));
+            let added = summary.passages.iter().filter(|r| r.article == a).count();
+            entries.push(FeedEntry {
+                title: format!("{} updated", topic.title),
+                id: format!("{url}#updated-{}", date_view(date).iso),
+                url,
+                updated: rfc3339(Some(date)),
+                summary: format!(
+                    "{} from “{}”; {} in all from {}.",
+                    plural(added, "passage"),
+                    input.articles[a].title,
+                    plural(summary.passages.len(), "passage"),
+                    plural(summary.sources.len(), "source")
+                ),
+            });
+        }
+        entries.sort_by(|x, y| y.updated.cmp(&x.updated).then_with(|| x.id.cmp(&y.id)));
         // The feed's own date is its newest entry's: never the build time, so two builds are identical.
         let updated = input
             .briefing
