@@ -90,3 +90,41 @@ fn a_date_that_does_not_exist_is_bad_usage() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not a calendar date"), "{err}");
 }
+
+#[test]
+fn cname_and_base_url_reach_the_output() {
+    let dir = project();
+    let site = fs::read_to_string(dir.path().join("site.toml")).unwrap_or_default();
+    fs::write(
+        dir.path().join("site.toml"),
+        site.replacen(
+            "title = \"T\"\n",
+            "title = \"T\"\ncname = \"briefing.example.org\"\n",
+            1,
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args([
+            "build",
+            "--quiet",
+            "--base-url",
+            "https://me.github.io/briefing",
+            "--root",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let public = dir.path().join("public");
+    assert_eq!(
+        fs::read_to_string(public.join("CNAME")).unwrap_or_default(),
+        "briefing.example.org\n"
+    );
+    let sitemap = fs::read_to_string(public.join("sitemap.xml")).unwrap_or_default();
+    assert!(
+        sitemap.contains("<loc>https://me.github.io/briefing/</loc>"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("briefing//"), "{sitemap}");
+}
