@@ -235,11 +235,10 @@ pub fn parse_iso_date(text: &str) -> Option<Date> {
 
 /// The start of the first sentence, short enough for a title.
 fn first_sentence(text: &str) -> String {
-    let end = text
-        .char_indices()
-        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && text[i + c.len_utf8()..].starts_with(' '))
-        .map_or(text.len(), |(i, _)| i);
-    excerpt(&text[..end], 90)
+    let first = crate::text::sentences(text)
+        .first()
+        .map_or(text, |range| &text[range.clone()]);
+    excerpt(first.trim_end_matches(['.', '!', '?']), 90)
 }
 
 #[cfg(test)]
@@ -271,6 +270,9 @@ mod tests {
         assert!(warnings.is_empty());
         assert_eq!(article.slug, "talks");
         assert_eq!(article.title, "India and Japan held talks");
+        let (article, _) = parse("content/2020-10-07-a.txt", "Mr. Modi met Mr. Suga. Talks followed.\n")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(article.title, "Mr. Modi met Mr. Suga");
         assert_eq!(article.date, parse_iso_date("2020-10-07"));
     }
 
