@@ -4,7 +4,6 @@
 
 use crate::render::Page;
 use anyhow::{bail, Context as _};
-use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -191,14 +190,6 @@ impl Drop for Staging {
     }
 }
 
-/// Writes `pages` and the files of `static_dir` into `output`, replacing it whole.
-/// Returns the number of files written.
-pub fn write_site(output: &Path, pages: &[Page], static_dir: &Path) -> anyhow::Result<usize> {
-    let staging = Staging::begin(output, static_dir)?;
-    pages.par_iter().try_for_each(|page| staging.write(page))?;
-    staging.finish()
-}
-
 /// Puts the staged site in place. With an old site there, the two folders are
 /// exchanged in one atomic rename, so the output path always holds a whole site.
 fn swap_in(staging: &Path, output: &Path) -> anyhow::Result<()> {
@@ -238,6 +229,15 @@ fn clean_leftovers(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rayon::prelude::*;
+
+    /// Writes `pages` and the files of `static_dir` into `output`, replacing it whole.
+    /// Returns the number of files written.
+    fn write_site(output: &Path, pages: &[Page], static_dir: &Path) -> anyhow::Result<usize> {
+        let staging = Staging::begin(output, static_dir)?;
+        pages.par_iter().try_for_each(|page| staging.write(page))?;
+        staging.finish()
+    }
 
     #[test]
     fn page_paths_must_stay_inside() {
