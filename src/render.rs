@@ -506,6 +506,10 @@ struct Renderer<'a> {
     terms: TermFinder,
     /// The timeline page that lists each event.
     event_pages: Vec<String>,
+    /// Per article, computed once: the topics of its passages (sorted), and
+    /// its title cut short for citations. Pages ask for these many times.
+    article_topics: Vec<Vec<usize>>,
+    citation_labels: Vec<String>,
 }
 
 pub fn topic_url(slug: &str) -> String {
@@ -546,6 +550,18 @@ pub fn render(input: &RenderInput, emit: Emit) -> anyhow::Result<usize> {
             .into_iter()
             .flat_map(|(path, range)| range.map(move |_| path.clone()))
             .collect(),
+        article_topics: input
+            .briefing
+            .passage_topics
+            .iter()
+            .map(|passages| {
+                let mut topics: Vec<usize> = passages.iter().flatten().copied().collect();
+                topics.sort_unstable();
+                topics.dedup();
+                topics
+            })
+            .collect(),
+        citation_labels: input.articles.iter().map(|a| excerpt(&a.title, 48)).collect(),
     };
     renderer.render_all()
 }
@@ -1205,7 +1221,7 @@ impl<'a> Renderer<'a> {
         let article = &self.input.articles[a];
         CitationView {
             title: &article.title,
-            label: excerpt(&article.title, 48),
+            label: self.citation_labels[a].clone(),
             href: format!("{}#{anchor}", article_url(&article.slug)),
             mark: match anchor.strip_prefix('p') {
                 Some(number) if number.bytes().all(|b| b.is_ascii_digit()) => format!("¶{number}"),
@@ -1241,13 +1257,6 @@ impl<'a> Renderer<'a> {
 
     fn article_card(&self, a: usize) -> ArticleCard<'a> {
         let article = &self.input.articles[a];
-        let mut topics: Vec<usize> = self.input.briefing.passage_topics[a]
-            .iter()
-            .flatten()
-            .copied()
-            .collect();
-        topics.sort_unstable();
-        topics.dedup();
         ArticleCard {
             slug: &article.slug,
             title: &article.title,
@@ -1256,7 +1265,7 @@ impl<'a> Renderer<'a> {
             source: article.source.as_deref(),
             original_url: article.url.as_deref().filter(|u| crate::parse::is_safe_url(u)),
             passages: article.passages.len(),
-            topics: topics.into_iter().map(|t| self.topic_link(t)).collect(),
+            topics: self.article_topics[a].iter().map(|&t| self.topic_link(t)).collect(),
         }
     }
 
