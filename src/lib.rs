@@ -8,6 +8,7 @@
 
 pub mod add;
 pub mod analyze;
+pub mod cache;
 pub mod config;
 pub mod diagnostics;
 pub mod output;
@@ -34,6 +35,8 @@ use std::time::{Duration, Instant};
 pub struct Loaded {
     pub config: Config,
     pub articles: Vec<Article>,
+    /// Each article's source fingerprint (same index as `articles`).
+    pub article_keys: Vec<cache::Key>,
     pub matcher: Matcher,
     pub briefing: Briefing,
     /// Warnings only: a load with errors returns `Err(Failed)`.
@@ -72,11 +75,14 @@ impl Timings {
 }
 
 /// Load → parse → analyse. Collects every problem; fails if any is an error.
+/// Reads no cache: what `check` uses.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded, Failed> {
-    load_timed(root, base_url, &mut Timings::default())
+    load_timed(root, base_url, false, &mut Timings::default())
 }
 
-fn load_timed(root: &Path, base_url: Option<&str>, timings: &mut Timings) -> Result<Loaded, Failed> {
+/// `load`, taking what it can from the build cache (and updating it) when
+/// `use_cache` is set.
+fn load_timed(root: &Path, base_url: Option<&str>, use_cache: bool, timings: &mut Timings) -> Result<Loaded, Failed> {
     let mut clock = Instant::now();
     let mut config = load_config(root)?;
     if let Some(url) = base_url {
@@ -86,28 +92,91 @@ fn load_timed(root: &Path, base_url: Option<&str>, timings: &mut Timings) -> Res
             format!("{url}/")
         };
     }
+    let matcher = Matcher::new(&config.topics).map_err(|e| {
+        Failed(vec![Diagnostic::error(
+            "site.toml",
+            format!("cannot compile the topic aliases: {e}"),
+        )])
+    })?;
     let (files, mut diagnostics) = source::read_content(root);
     timings.lap("read", &mut clock);
+
+    // An article's cached form depends on its file and on these settings only.
+    let settings = cache::settings_key(&[&config.allow_html, &config.topics]);
+    let cache = if use_cache {
+        cache::ArticleCache::open(root, settings)
+    } else {
+        cache::ArticleCache::empty(settings)
+    };
+    let keys: Vec<cache::Key> = files.par_iter().map(|f| cache::source_key(&f.rel, &f.bytes)).collect();
+    let cached: Vec<Option<cache::CachedArticle>> = keys.par_iter().map(|&key| cache.get(key)).collect();
+    timings.lap("read cache", &mut clock);
+
     let highlighter = Highlighter::new();
     let options = ParseOptions {
         allow_html: config.allow_html,
         highlighter: &highlighter,
     };
-    let parsed: Vec<parse::ParseResult> = files
+    let parsed: Vec<Option<parse::ParseResult>> = files
         .par_iter()
-        .map(|file| parse::parse_article(file, &options))
+        .zip(&cached)
+        .map(|(file, cached)| cached.is_none().then(|| parse::parse_article(file, &options)))
         .collect();
-    let mut articles = Vec::with_capacity(parsed.len());
-    for result in parsed {
-        match result {
-            Ok((article, warnings)) => {
-                diagnostics.extend(warnings);
-                articles.push(article);
+    timings.lap("parse", &mut clock);
+    let fresh: Vec<&Article> = parsed
+        .iter()
+        .flatten()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|(a, _)| a)
+        .collect();
+    let mut fresh_facts = analyze::facts_of(&fresh, &matcher).into_iter();
+    timings.lap("analyze: each article", &mut clock);
+
+    // Cached and fresh articles, back in file order.
+    let mut entries: Vec<(cache::Key, cache::CachedArticle, bool)> = Vec::with_capacity(files.len());
+    for ((key, cached), parsed) in keys.into_iter().zip(cached).zip(parsed) {
+        match (cached, parsed) {
+            (Some(entry), _) => entries.push((key, entry, false)),
+            (None, Some(Ok((article, warnings)))) => {
+                let Some(facts) = fresh_facts.next() else { continue };
+                entries.push((
+                    key,
+                    cache::CachedArticle {
+                        article,
+                        warnings,
+                        facts,
+                    },
+                    true,
+                ));
             }
-            Err(errors) => diagnostics.extend(errors),
+            (None, Some(Err(errors))) => diagnostics.extend(errors),
+            (None, None) => {}
         }
     }
-    timings.lap("parse", &mut clock);
+    if use_cache {
+        let listing: Vec<(cache::Key, Option<&cache::CachedArticle>)> = entries
+            .iter()
+            .map(|(key, entry, fresh)| (*key, fresh.then_some(entry)))
+            .collect();
+        // The cache only saves time: a build goes on without it.
+        if let Err(e) = cache.save(&listing) {
+            diagnostics.push(Diagnostic::warning(
+                cache::CACHE_DIR,
+                format!("cannot update the build cache: {e:#}"),
+            ));
+        }
+        timings.lap("write cache", &mut clock);
+    }
+    let mut articles = Vec::with_capacity(entries.len());
+    let mut facts = Vec::with_capacity(entries.len());
+    let mut article_keys = Vec::with_capacity(entries.len());
+    for (key, entry, _) in entries {
+        diagnostics.extend(entry.warnings);
+        articles.push(entry.article);
+        facts.push(entry.facts);
+        article_keys.push(key);
+    }
+
     let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
     for article in &articles {
         if let Some(first) = slugs.insert(&article.slug, &article.file) {
@@ -117,19 +186,14 @@ fn load_timed(root: &Path, base_url: Option<&str>, timings: &mut Timings) -> Res
             ));
         }
     }
-    let matcher = Matcher::new(&config.topics).map_err(|e| {
-        Failed(vec![Diagnostic::error(
-            "site.toml",
-            format!("cannot compile the topic aliases: {e}"),
-        )])
-    })?;
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Failed(diagnostics));
     }
-    let briefing = analyze::analyze(&config, &articles, &matcher, timings);
+    let briefing = analyze::analyze(&config, &articles, &facts, &matcher, timings);
     Ok(Loaded {
         config,
         articles,
+        article_keys,
         matcher,
         briefing,
         warnings: diagnostics,
@@ -150,6 +214,8 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub output: PathBuf,
     pub files: usize,
+    /// Files carried over unchanged from the previous site.
+    pub kept: usize,
     pub pages: usize,
     pub articles: usize,
     pub topics: usize,
@@ -161,8 +227,14 @@ pub struct BuildReport {
 }
 
 /// Renders the loaded project with the project's templates, handing each page
-/// to `emit` as it is made. Returns the number of HTML pages.
-pub fn render_site(root: &Path, loaded: &Loaded, emit: render::Emit) -> anyhow::Result<usize> {
+/// to `emit` as it is made; `previous` tells which pages need not be rendered
+/// again (see [`render::Previous`]). Returns the number of HTML pages.
+pub fn render_site(
+    root: &Path,
+    loaded: &Loaded,
+    previous: render::Previous,
+    emit: render::Emit,
+) -> anyhow::Result<usize> {
     let templates = render::Templates::load(&root.join("templates"))?;
     let pages = render::render(
         &render::RenderInput {
@@ -171,15 +243,17 @@ pub fn render_site(root: &Path, loaded: &Loaded, emit: render::Emit) -> anyhow::
             briefing: &loaded.briefing,
             matcher: &loaded.matcher,
             templates: &templates,
+            article_keys: &loaded.article_keys,
+            previous,
         },
         emit,
     )?;
     // The default stylesheet, unless the project ships its own.
     if !root.join("static/assets/style.css").is_file() {
-        emit(render::Page {
-            path: "assets/style.css".into(),
-            bytes: DEFAULT_STYLESHEET.as_bytes().to_vec(),
-        })?;
+        emit(render::Page::new(
+            "assets/style.css",
+            DEFAULT_STYLESHEET.as_bytes().to_vec(),
+        ))?;
     }
     Ok(pages)
 }
@@ -201,7 +275,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
     let mut timings = Timings::default();
     let root = &options.root;
     progress("reading and analysing", 0);
-    let loaded = load_timed(root, options.base_url.as_deref(), &mut timings)?;
+    let loaded = load_timed(root, options.base_url.as_deref(), true, &mut timings)?;
     let mut clock = Instant::now();
     progress("writing pages", 0);
     let output = match &options.output {
@@ -211,10 +285,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
     output::check_output_dir(root, &output, options.output.is_some())?;
     // Pages are written as they are rendered, so no site is ever held in
     // memory whole; "swap in" is the rename that publishes the finished site.
-    let staging = output::Staging::begin(&output, &root.join("static"))
+    // What the site now at `output` was made from: pages whose inputs did
+    // not change are kept from it rather than rendered and written again.
+    let output = output::normalise(&output);
+    let previous = cache::Manifest::load(root, &output);
+    let staging = output::Staging::begin(&output, &root.join("static"), previous)
         .with_context(|| format!("cannot write the site to {}", output.display()))?;
     let written = std::sync::atomic::AtomicUsize::new(0);
-    let pages = render_site(root, &loaded, &|page| {
+    let pages = render_site(root, &loaded, &|path, key| staging.has(path, key), &|page| {
         staging.write(&page)?;
         progress(
             "writing pages",
@@ -223,20 +301,28 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
         Ok(())
     })?;
     timings.lap("render and write", &mut clock);
-    let files = staging
+    let written = staging
         .finish()
         .with_context(|| format!("cannot write the site to {}", output.display()))?;
     timings.lap("swap in", &mut clock);
+    let mut warnings = loaded.warnings;
+    if let Err(e) = written.manifest.save(root, &output) {
+        warnings.push(Diagnostic::warning(
+            cache::CACHE_DIR,
+            format!("cannot update the build cache: {e:#}"),
+        ));
+    }
     Ok(BuildReport {
         timings,
         output,
-        files,
+        files: written.files,
+        kept: written.kept,
         pages,
         articles: loaded.articles.len(),
         topics: loaded.config.topics.len(),
         terms: loaded.briefing.glossary.terms.len(),
         events: loaded.briefing.timeline.len(),
-        warnings: loaded.warnings,
+        warnings,
         elapsed: started.elapsed(),
     })
 }

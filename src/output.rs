@@ -2,8 +2,10 @@
 //! A build is written into a fresh folder beside the output and swapped in
 //! only when complete, so a failed or killed build leaves the previous site whole.
 
+use crate::cache::{content_key, FileRecord, Key, Manifest};
 use crate::render::Page;
 use anyhow::{bail, Context as _};
+use rustc_hash::FxHashSet;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -84,22 +86,57 @@ fn safe_relative(path: &str) -> anyhow::Result<&Path> {
     Ok(p)
 }
 
-/// A site being written: a fresh folder beside the output that receives the
-/// files one by one, from any thread, and replaces the output only when
-/// `finish` is called. Dropped unfinished, it removes itself.
+/// A site being written: a folder beside the output that receives the files
+/// one by one, from any thread, and replaces the output only when `finish` is
+/// called.
+///
+/// The folder is the site before last when there is one (kept beside the
+/// output as `.<name>.briefing-spare`), updated in place: a file that has not
+/// changed is a hard link to the current site's file, a changed file is
+/// written anew, and files the new site lacks are removed. So a build that
+/// changes ten pages touches about ten files, and no build deletes thousands
+/// (slow on some file systems: a delete there is a synchronous discard).
+/// The current site is never written to, only linked from, so whatever
+/// happens to a build, the output folder holds a whole site.
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
+    /// Where the site being replaced goes, to be the next build's staging folder.
+    spare: PathBuf,
+    /// The folder held an earlier site: every file must be replaced, not
+    /// overwritten in place (it may be a hard link into the current site),
+    /// and files not written by this build removed at the end.
+    reused: bool,
     /// Folders already created, so each is made once.
     made: Mutex<BTreeSet<PathBuf>>,
     count: AtomicUsize,
+    /// Files carried over from the current site (hard links, so their
+    /// modification times stay) rather than written.
+    kept: AtomicUsize,
+    /// What the current site's files were made from, as its build recorded.
+    previous: Manifest,
+    /// The same, for this site, filled as files are written.
+    records: Mutex<Vec<(String, FileRecord)>>,
     finished: bool,
+}
+
+/// What a finished build wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    /// Files in the new site.
+    pub files: usize,
+    /// Of those, files kept from the previous site because their bytes are the same.
+    pub kept: usize,
+    /// What each file was made from: the next build's `previous`.
+    pub manifest: Manifest,
 }
 
 impl Staging {
     /// Starts a new site for `output`, with the files of `static_dir` in it
     /// (a generated page written later replaces a static file of the same path).
-    pub fn begin(output: &Path, static_dir: &Path) -> anyhow::Result<Staging> {
+    /// `previous` is the manifest of the site now at `output`, if known: files
+    /// it vouches for are kept rather than written again.
+    pub fn begin(output: &Path, static_dir: &Path, previous: Manifest) -> anyhow::Result<Staging> {
         let output = normalise(output);
         let parent = output.parent().context("the output folder has no parent folder")?;
         fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -108,17 +145,27 @@ impl Staging {
             .context("the output folder has no name")?
             .to_string_lossy()
             .to_string();
-        clean_leftovers(parent, &name);
+        let spare = parent.join(format!(".{name}.briefing-spare"));
+        clean_leftovers(parent, &name, &spare);
         let dir = parent.join(format!(".{name}.briefing-new-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
         }
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        // Another build may take the spare first; then this one starts afresh.
+        let reused = spare.join(MARKER).is_file() && fs::rename(&spare, &dir).is_ok();
+        if !reused {
+            fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
         let staging = Staging {
             dir,
             output,
+            spare,
+            reused,
             made: Mutex::new(BTreeSet::new()),
             count: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
+            previous,
+            records: Mutex::new(Vec::new()),
             finished: false,
         };
         staging.copy_static(static_dir)?;
@@ -138,11 +185,9 @@ impl Staging {
                 .path()
                 .strip_prefix(static_dir)
                 .context("static file outside static/")?;
-            let target = self.dir.join(rel);
-            self.make_parent(&target)?;
-            fs::copy(entry.path(), &target)
-                .with_context(|| format!("cannot copy {} to {}", entry.path().display(), target.display()))?;
-            self.count.fetch_add(1, Ordering::Relaxed);
+            let bytes = fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            self.put(&rel, &bytes, None)?;
         }
         Ok(())
     }
@@ -159,40 +204,220 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes one page; safe to call from several threads.
+    /// Does the site now at the output hold `path`, made from `key`, and not
+    /// touched since its build wrote it? Then a page need not be rendered again.
+    pub fn has(&self, path: &str, key: Key) -> bool {
+        self.previous
+            .files
+            .get(path)
+            .is_some_and(|record| record.key == key && self.current_file(path, record).is_some())
+    }
+
+    /// The current site's file at `path`, if it still has the size, time and
+    /// inode its build recorded.
+    fn current_file(&self, path: &str, record: &FileRecord) -> Option<fs::Metadata> {
+        let meta = fs::symlink_metadata(self.output.join(path)).ok()?;
+        let same = meta.is_file()
+            && meta.len() == record.size
+            && mtime(&meta) == Some(record.mtime)
+            && inode(&meta) == record.inode;
+        same.then_some(meta)
+    }
+
+    /// Writes one page; safe to call from several threads. A page marked
+    /// `kept` is taken from the current site.
     pub fn write(&self, page: &Page) -> anyhow::Result<()> {
-        let target = self.dir.join(safe_relative(&page.path)?);
+        if page.kept {
+            let record = match self.previous.files.get(&page.path) {
+                Some(record) if self.has(&page.path, record.key) => *record,
+                _ => bail!("{}: the previous site no longer holds this page", page.path),
+            };
+            return self.keep(&page.path, record);
+        }
+        self.put(&page.path, &page.bytes, page.key)
+    }
+
+    /// Puts `bytes` at `path`: a link to the current site's file when that
+    /// file holds the same bytes (so its modification time stays), else a new file.
+    fn put(&self, path: &str, bytes: &[u8], key: Option<Key>) -> anyhow::Result<()> {
+        let content = content_key(bytes);
+        if let Some(record) = self.previous.files.get(path) {
+            if record.content == content && self.current_file(path, record).is_some() {
+                return self.keep(
+                    path,
+                    FileRecord {
+                        key: key.unwrap_or(0),
+                        ..*record
+                    },
+                );
+            }
+        }
+        let target = self.dir.join(safe_relative(path)?);
         self.make_parent(&target)?;
-        fs::write(&target, &page.bytes).with_context(|| format!("cannot write {}", target.display()))?;
-        self.count.fetch_add(1, Ordering::Relaxed);
+        if self.reused || target.exists() {
+            // Never write into an existing file: it may be the current site's.
+            let temp = temp_beside(&target);
+            fs::write(&temp, bytes).with_context(|| format!("cannot write {}", temp.display()))?;
+            fs::rename(&temp, &target).with_context(|| format!("cannot write {}", target.display()))?;
+        } else {
+            fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
+        }
+        let meta = fs::metadata(&target).with_context(|| format!("cannot read {}", target.display()))?;
+        self.record(
+            path,
+            FileRecord {
+                key: key.unwrap_or(0),
+                content,
+                size: meta.len(),
+                mtime: mtime(&meta).unwrap_or(0),
+                inode: inode(&meta),
+            },
+        );
         Ok(())
     }
 
-    /// Swaps the finished site in for the output. Returns the number of files.
-    pub fn finish(mut self) -> anyhow::Result<usize> {
-        let marker = self.dir.join(MARKER);
-        fs::write(
-            &marker,
-            "This folder is written by `briefing build` and replaced whole on every build.\n",
-        )
-        .with_context(|| format!("cannot write {}", marker.display()))?;
-        swap_in(&self.dir, &self.output)?;
+    /// Carries the current site's file at `path` into the new site.
+    fn keep(&self, path: &str, record: FileRecord) -> anyhow::Result<()> {
+        let rel = safe_relative(path)?;
+        let (from, target) = (self.output.join(rel), self.dir.join(rel));
+        let already = self.reused
+            && fs::symlink_metadata(&target).is_ok_and(|meta| meta.is_file() && inode(&meta) == record.inode);
+        if !already {
+            self.make_parent(&target)?;
+            let linked = if self.reused || target.exists() {
+                let temp = temp_beside(&target);
+                let _ = fs::remove_file(&temp);
+                fs::hard_link(&from, &temp).is_ok() && fs::rename(&temp, &target).is_ok()
+            } else {
+                fs::hard_link(&from, &target).is_ok()
+            };
+            if !linked {
+                // A file system without hard links: copy (the time changes, the bytes do not).
+                let bytes = fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
+                return self.put_new(path, &target, &bytes, record);
+            }
+        }
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        self.record(path, record);
+        Ok(())
+    }
+
+    /// Writes a copy of a kept file where linking failed.
+    fn put_new(&self, path: &str, target: &Path, bytes: &[u8], record: FileRecord) -> anyhow::Result<()> {
+        let temp = temp_beside(target);
+        fs::write(&temp, bytes).with_context(|| format!("cannot write {}", temp.display()))?;
+        fs::rename(&temp, target).with_context(|| format!("cannot write {}", target.display()))?;
+        let meta = fs::metadata(target).with_context(|| format!("cannot read {}", target.display()))?;
+        self.record(
+            path,
+            FileRecord {
+                mtime: mtime(&meta).unwrap_or(0),
+                inode: inode(&meta),
+                ..record
+            },
+        );
+        Ok(())
+    }
+
+    fn record(&self, path: &str, record: FileRecord) {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut records) = self.records.lock() {
+            records.push((path.to_string(), record));
+        }
+    }
+
+    /// Swaps the finished site in for the output.
+    pub fn finish(mut self) -> anyhow::Result<Written> {
+        let kept_before = self.kept.load(Ordering::Relaxed);
+        self.put(
+            MARKER,
+            b"This folder is written by `briefing build` and replaced whole on every build.\n",
+            None,
+        )?;
+        let records = std::mem::take(
+            &mut *self
+                .records
+                .lock()
+                .map_err(|_| anyhow::anyhow!("a writer thread panicked"))?,
+        );
+        if self.reused {
+            let written: FxHashSet<&str> = records.iter().map(|(path, _)| path.as_str()).collect();
+            remove_others(&self.dir, &written)?;
+        }
+        swap_in(&self.dir, &self.output, &self.spare)?;
         self.finished = true;
-        Ok(self.count.load(Ordering::Relaxed))
+        let kept = self.kept.load(Ordering::Relaxed);
+        Ok(Written {
+            // The marker is not counted: it is not part of the site.
+            files: self.count.load(Ordering::Relaxed).saturating_sub(1),
+            kept: kept_before.min(kept),
+            manifest: Manifest {
+                files: records.into_iter().collect(),
+            },
+        })
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
-            let _ = fs::remove_dir_all(&self.dir);
+            // Unfinished: it can still serve as the next build's spare.
+            if self.spare.exists() || fs::rename(&self.dir, &self.spare).is_err() {
+                let _ = fs::remove_dir_all(&self.dir);
+            }
         }
     }
 }
 
+/// A temporary name beside `target`, for writing a file whole before it
+/// replaces `target` with a rename.
+fn temp_beside(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.briefing-tmp"))
+}
+
+/// Removes every file under `dir` that is not in `keep` (paths relative to
+/// `dir`), then the folders left empty: what an earlier site had and this one has not.
+fn remove_others(dir: &Path, keep: &FxHashSet<&str>) -> anyhow::Result<()> {
+    let mut folders = Vec::new();
+    for entry in WalkDir::new(dir).min_depth(1).follow_links(false) {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let rel = entry.path().strip_prefix(dir).context("walked outside the site")?;
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            folders.push(entry.into_path());
+        } else if !keep.contains(rel.as_str()) {
+            fs::remove_file(entry.path()).with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    // Deepest first, so a folder's subfolders are gone before it is tried.
+    folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+    for folder in folders {
+        // Fails, harmlessly, for every folder that still holds files.
+        let _ = fs::remove_dir(&folder);
+    }
+    Ok(())
+}
+
+/// A file's modification time in nanoseconds since the epoch.
+fn mtime(meta: &fs::Metadata) -> Option<i128> {
+    let time = meta.modified().ok()?;
+    let since = time.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(since.as_nanos() as i128)
+}
+
+/// A file's inode number: tells a hard link to a file from a copy of it.
+fn inode(meta: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
 /// Puts the staged site in place. With an old site there, the two folders are
-/// exchanged in one atomic rename, so the output path always holds a whole site.
-fn swap_in(staging: &Path, output: &Path) -> anyhow::Result<()> {
+/// exchanged in one atomic rename, so the output path always holds a whole
+/// site; the old one becomes the spare.
+fn swap_in(staging: &Path, output: &Path, spare: &Path) -> anyhow::Result<()> {
     if output.exists() {
         rustix::fs::renameat_with(
             rustix::fs::CWD,
@@ -202,24 +427,28 @@ fn swap_in(staging: &Path, output: &Path) -> anyhow::Result<()> {
             rustix::fs::RenameFlags::EXCHANGE,
         )
         .with_context(|| format!("cannot swap the new site into {}", output.display()))?;
-        // `staging` now holds the previous site.
-        fs::remove_dir_all(staging)
-            .with_context(|| format!("cannot remove the previous site at {}", staging.display()))?;
+        // `staging` now holds the previous site: the next build's starting point.
+        if spare.exists() || fs::rename(staging, spare).is_err() {
+            fs::remove_dir_all(staging)
+                .with_context(|| format!("cannot remove the previous site at {}", staging.display()))?;
+        }
     } else {
         fs::rename(staging, output).with_context(|| format!("cannot move the new site to {}", output.display()))?;
     }
     Ok(())
 }
 
-/// Removes staging folders left by builds that were killed before they finished.
-fn clean_leftovers(parent: &Path, name: &str) {
+/// Deals with staging folders left by builds that were killed before they
+/// finished: one becomes the spare if there is none (its files are never
+/// trusted, only replaced or linked over), the rest are removed.
+fn clean_leftovers(parent: &Path, name: &str, spare: &Path) {
     let prefix = format!(".{name}.briefing-new-");
     let Ok(entries) = fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().to_string();
         if let Some(pid) = file_name.strip_prefix(&prefix) {
             let alive = Path::new("/proc").join(pid).exists();
-            if !alive {
+            if !alive && (spare.exists() || fs::rename(entry.path(), spare).is_err()) {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
@@ -234,9 +463,9 @@ mod tests {
     /// Writes `pages` and the files of `static_dir` into `output`, replacing it whole.
     /// Returns the number of files written.
     fn write_site(output: &Path, pages: &[Page], static_dir: &Path) -> anyhow::Result<usize> {
-        let staging = Staging::begin(output, static_dir)?;
+        let staging = Staging::begin(output, static_dir, Manifest::default())?;
         pages.par_iter().try_for_each(|page| staging.write(page))?;
-        staging.finish()
+        Ok(staging.finish()?.files)
     }
 
     #[test]
@@ -267,10 +496,7 @@ mod tests {
     fn write_replaces_the_previous_site_whole() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let out = dir.path().join("public");
-        let page = |path: &str, text: &str| Page {
-            path: path.into(),
-            bytes: text.as_bytes().to_vec(),
-        };
+        let page = |path: &str, text: &str| Page::new(path, text.as_bytes().to_vec());
         write_site(
             &out,
             &[page("index.html", "one"), page("old/index.html", "x")],
@@ -279,8 +505,9 @@ mod tests {
         write_site(&out, &[page("index.html", "two")], &dir.path().join("static"))?;
         assert_eq!(fs::read_to_string(out.join("index.html"))?, "two");
         assert!(!out.join("old").exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path())?.flatten().map(|e| e.file_name()).collect();
-        assert_eq!(leftovers, [std::ffi::OsString::from("public")]);
+        let mut leftovers: Vec<_> = fs::read_dir(dir.path())?.flatten().map(|e| e.file_name()).collect();
+        leftovers.sort();
+        assert_eq!(leftovers, [".public.briefing-spare", "public"]);
         Ok(())
     }
 }

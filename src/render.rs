@@ -5,6 +5,7 @@
 use crate::analyze::glossary::Glossary;
 use crate::analyze::matcher::{on_word_boundaries, Matcher};
 use crate::analyze::{Briefing, PassageRef};
+use crate::cache::Key;
 use crate::config::Config;
 use crate::parse::{Article, Block, Passage, Run};
 use crate::text::{escape_html, excerpt};
@@ -14,13 +15,34 @@ use serde::Serialize;
 use std::path::Path;
 use tera::{Context, Tera};
 use time::Date;
+use xxhash_rust::xxh3::Xxh3;
 
 /// One output file, its path relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     pub path: String,
     pub bytes: Vec<u8>,
+    /// For pages whose inputs are fingerprinted (article pages and topic
+    /// archive pages): the fingerprint. Equal keys give equal bytes.
+    pub key: Option<Key>,
+    /// The previous site holds this page made from the same key, so it was
+    /// not rendered again: `bytes` is empty and the previous file is kept.
+    pub kept: bool,
 }
+
+impl Page {
+    pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> Page {
+        Page {
+            path: path.into(),
+            bytes,
+            key: None,
+            kept: false,
+        }
+    }
+}
+
+/// Does the previous site hold the page at this path, made from this key?
+pub type Previous<'p> = &'p (dyn Fn(&str, Key) -> bool + Sync);
 
 /// The default templates, compiled in so a project without `templates/` builds,
 /// and so `briefing new` can write them out for editing.
@@ -43,6 +65,8 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 13] = [
 /// Tera with the built-in templates, overridden by the project's `templates/`.
 pub struct Templates {
     tera: Tera,
+    /// A fingerprint of every template's source.
+    key: Key,
 }
 
 impl Templates {
@@ -75,6 +99,14 @@ impl Templates {
                 sources.push((name, source));
             }
         }
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for (name, source) in &sources {
+            hasher.update(name.as_bytes());
+            hasher.update(&[0]);
+            hasher.update(source.as_bytes());
+            hasher.update(&[0]);
+        }
+        let key = hasher.digest128();
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default escaper also escapes `/`, which bloats every link and
@@ -83,7 +115,7 @@ impl Templates {
         tera.add_raw_templates(sources)
             .map_err(|e| anyhow!(tera_chain(&e)))
             .context("a template in templates/ has an error")?;
-        Ok(Templates { tera })
+        Ok(Templates { tera, key })
     }
 
     fn render(&self, name: &str, context: &impl Serialize) -> anyhow::Result<Vec<u8>> {
@@ -254,9 +286,12 @@ struct RelatedView<'a> {
 struct Archive {
     /// The archive page shown, 1 = oldest; `None` on the front page.
     current: Option<usize>,
-    /// Items on this page, and in the whole list.
+    /// Items on this page, and in the whole list (the total is shown on the
+    /// front page only, so that archive pages do not change as items arrive).
     shown: usize,
     total_items: usize,
+    /// Position of this page's first item in the whole list, from 1.
+    first: usize,
     front: String,
     prev: Option<String>,
     next: Option<String>,
@@ -315,10 +350,17 @@ fn archive_ranges(n: usize, per_page: usize) -> Vec<std::ops::Range<usize>> {
 /// Links to pages 1..=total: the first, the last, and three either side of
 /// the current one, with gaps between, so the list stays short.
 fn page_links(total: usize, current: Option<usize>, url: impl Fn(usize) -> String) -> Vec<PageLink> {
-    let near = |k: usize| current.is_some_and(|c| k.abs_diff(c) <= 3);
+    // The front page links every page (eliding the middle of long lists). An
+    // archive page links only the first page and its neighbours, never the
+    // last: the last page number grows as articles arrive, and an archive page
+    // should stay byte-identical when they do.
+    let shown = |k: usize| match current {
+        None => k == 1 || k == total || total <= 9,
+        Some(c) => k == 1 || k.abs_diff(c) <= 3,
+    };
     let mut links = Vec::new();
     for k in 1..=total {
-        if k == 1 || k == total || near(k) || total <= 9 {
+        if shown(k) {
             links.push(PageLink {
                 number: Some(k),
                 url: url(k),
@@ -464,6 +506,18 @@ pub struct RenderInput<'a> {
     pub briefing: &'a Briefing,
     pub matcher: &'a Matcher,
     pub templates: &'a Templates,
+    /// Each article's source fingerprint (same index as `articles`).
+    pub article_keys: &'a [Key],
+    /// Asked before rendering a fingerprinted page; see [`Previous`].
+    pub previous: Previous<'a>,
+}
+
+/// Feeds numbers to a hasher, with the list's length so lists cannot run together.
+fn hash_usizes(hasher: &mut Xxh3, values: &[usize]) {
+    hasher.update(&(values.len() as u64).to_le_bytes());
+    for &v in values {
+        hasher.update(&(v as u64).to_le_bytes());
+    }
 }
 
 /// Finds the glossary's short forms in text, to wrap them in `<abbr>`.
@@ -510,6 +564,8 @@ struct Renderer<'a> {
     /// its title cut short for citations. Pages ask for these many times.
     article_topics: Vec<Vec<usize>>,
     citation_labels: Vec<String>,
+    /// What every page depends on; see `page_hasher`.
+    site_key: Key,
 }
 
 pub fn topic_url(slug: &str) -> String {
@@ -537,6 +593,22 @@ fn plural(n: usize, word: &str) -> String {
 
 /// Renders every page of the site. Pages come out in a fixed order.
 ///
+/// What every page depends on: all settings, every template, and the
+/// glossary's terms as passages show them (short form and expansion).
+fn site_key(input: &RenderInput) -> Key {
+    let terms: Vec<(&str, &str)> = input
+        .briefing
+        .glossary
+        .terms
+        .iter()
+        .map(|t| (t.short.as_str(), t.long.as_str()))
+        .collect();
+    let mut hasher = Xxh3::new();
+    hasher.update(&crate::cache::settings_key(&[input.config, &terms]).to_le_bytes());
+    hasher.update(&input.templates.key.to_le_bytes());
+    hasher.digest128()
+}
+
 /// Each page is handed to `emit` as soon as it is rendered, so a large site is
 /// never held in memory whole; `emit` may be called from several threads.
 /// Returns the number of HTML pages.
@@ -562,6 +634,7 @@ pub fn render(input: &RenderInput, emit: Emit) -> anyhow::Result<usize> {
             })
             .collect(),
         citation_labels: input.articles.iter().map(|a| excerpt(&a.title, 48)).collect(),
+        site_key: site_key(input),
     };
     renderer.render_all()
 }
@@ -589,6 +662,31 @@ impl<'a> Renderer<'a> {
             description,
             kind,
         }
+    }
+
+    /// A hasher seeded with what every fingerprinted page depends on (the
+    /// site's settings, the templates, the glossary's terms) and the page kind.
+    fn page_hasher(&self, kind: &str) -> Xxh3 {
+        let mut hasher = Xxh3::new();
+        hasher.update(&self.site_key.to_le_bytes());
+        hasher.update(kind.as_bytes());
+        hasher
+    }
+
+    /// Everything a passage's rendering reads beyond the site: its article
+    /// (by source key: title, slug, date, text), its topics, and the articles
+    /// that also report it. Keep in step with `passage_view`.
+    fn hash_passage(&self, hasher: &mut Xxh3, r: PassageRef) {
+        let briefing = self.input.briefing;
+        let keys = self.input.article_keys;
+        hasher.update(&keys[r.article].to_le_bytes());
+        hash_usizes(hasher, &[r.passage]);
+        hash_usizes(hasher, &briefing.passage_topics[r.article][r.passage]);
+        for (other, _) in &briefing.corroboration[r.article][r.passage] {
+            hasher.update(&keys[other.article].to_le_bytes());
+            hash_usizes(hasher, &[other.passage]);
+        }
+        hasher.update(b"|");
     }
 
     fn emit(&self, page: Page) -> anyhow::Result<()> {
@@ -639,6 +737,8 @@ impl<'a> Renderer<'a> {
                     article_count: articles.len(),
                 },
             )?,
+            key: None,
+            kept: false,
         })?;
 
         // Every topic, in a compact list.
@@ -661,6 +761,8 @@ impl<'a> Renderer<'a> {
                     article_count: articles.len(),
                 },
             )?,
+            key: None,
+            kept: false,
         })?;
 
         // Topic pages, each paged through when it has many passages.
@@ -698,6 +800,7 @@ impl<'a> Renderer<'a> {
                     ),
                     archive: paged.then(|| Archive {
                         current: None,
+                        first: 1,
                         shown: newest.len(),
                         total_items: articles.len(),
                         front: "articles/index.html".into(),
@@ -708,6 +811,8 @@ impl<'a> Renderer<'a> {
                     articles: newest,
                 },
             )?,
+            key: None,
+            kept: false,
         })?;
         if paged {
             for (index, range) in ranges.iter().enumerate() {
@@ -721,12 +826,8 @@ impl<'a> Renderer<'a> {
                             page: self.page_view(
                                 &path,
                                 format!("Sources {}–{}", range.start + 1, range.end),
-                                format!(
-                                    "Source articles {}–{} of {}, oldest first",
-                                    range.start + 1,
-                                    range.end,
-                                    articles.len()
-                                ),
+                                // No total: an archive page stays the same as articles arrive.
+                                format!("Source articles {}–{}, oldest first", range.start + 1, range.end),
                                 "articles",
                             ),
                             articles: oldest_first[range.clone()]
@@ -735,6 +836,7 @@ impl<'a> Renderer<'a> {
                                 .collect(),
                             archive: Some(Archive {
                                 current: Some(number),
+                                first: range.start + 1,
                                 shown: range.len(),
                                 total_items: articles.len(),
                                 front: "articles/index.html".into(),
@@ -745,6 +847,8 @@ impl<'a> Renderer<'a> {
                         },
                     )?,
                     path,
+                    key: None,
+                    kept: false,
                 })?;
             }
         }
@@ -784,6 +888,8 @@ impl<'a> Renderer<'a> {
                     terms,
                 },
             )?,
+            key: None,
+            kept: false,
         })?;
         self.render_timeline(&site)?;
 
@@ -801,6 +907,8 @@ impl<'a> Renderer<'a> {
                     archive: None,
                 },
             )?,
+            key: None,
+            kept: false,
         })?;
 
         self.emit(self.feed(&site)?)?;
@@ -808,19 +916,27 @@ impl<'a> Renderer<'a> {
         self.emit(Page {
             path: "robots.txt".into(),
             bytes: format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
+            key: None,
+            kept: false,
         })?;
         self.emit(Page {
             path: ".nojekyll".into(),
             bytes: Vec::new(),
+            key: None,
+            kept: false,
         })?;
         self.emit(Page {
             path: "assets/highlight.css".into(),
             bytes: crate::parse::Highlighter::stylesheet().into_bytes(),
+            key: None,
+            kept: false,
         })?;
         if let Some(domain) = &config.cname {
             self.emit(Page {
                 path: "CNAME".into(),
                 bytes: format!("{}\n", domain.trim()).into_bytes(),
+                key: None,
+                kept: false,
             })?;
         }
         Ok(self
@@ -849,6 +965,8 @@ impl<'a> Renderer<'a> {
             return self.emit(Page {
                 bytes: self.input.templates.render("timeline.html", &context)?,
                 path: path.into(),
+                key: None,
+                kept: false,
             });
         }
         let mut years: Vec<YearLink> = Vec::new();
@@ -889,6 +1007,8 @@ impl<'a> Renderer<'a> {
                 },
             )?,
             path: path.into(),
+            key: None,
+            kept: false,
         })?;
         for (path, range) in &layout {
             let year = timeline[range.start].date.year;
@@ -923,6 +1043,8 @@ impl<'a> Renderer<'a> {
             self.emit(Page {
                 bytes: self.input.templates.render("timeline.html", &context)?,
                 path: path.clone(),
+                key: None,
+                kept: false,
             })?;
         }
         Ok(())
@@ -1010,6 +1132,20 @@ impl<'a> Renderer<'a> {
     fn render_article(&self, site: &SiteView, a: usize) -> anyhow::Result<Page> {
         let article = &self.input.articles[a];
         let path = article_url(&article.slug);
+        let mut key = self.page_hasher("article");
+        hash_usizes(&mut key, &self.article_topics[a]);
+        for passage in 0..article.passages.len() {
+            self.hash_passage(&mut key, PassageRef { article: a, passage });
+        }
+        let key = key.digest128();
+        if (self.input.previous)(&path, key) {
+            return Ok(Page {
+                path,
+                bytes: Vec::new(),
+                key: Some(key),
+                kept: true,
+            });
+        }
         let root = root_of(&path);
         let passage = |i: usize| self.passage_view(PassageRef { article: a, passage: i }, &root, None);
         let blocks = article
@@ -1042,6 +1178,8 @@ impl<'a> Renderer<'a> {
         Ok(Page {
             bytes: self.input.templates.render("article.html", &context)?,
             path,
+            key: Some(key),
+            kept: false,
         })
     }
 
@@ -1109,6 +1247,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             archive: Archive {
                 current: None,
+                first: 1,
                 shown: newest.len(),
                 total_items: summary.passages.len(),
                 front: path.clone(),
@@ -1124,6 +1263,8 @@ impl<'a> Renderer<'a> {
         self.emit(Page {
             bytes: input.templates.render("topic.html", &context)?,
             path,
+            key: None,
+            kept: false,
         })?;
 
         if ranges.len() > 1 || newest.len() < summary.passages.len() {
@@ -1131,34 +1272,69 @@ impl<'a> Renderer<'a> {
                 let number = index + 1;
                 let path = archive_url(number);
                 let root = root_of(&path);
+                let passages = &oldest_first[range.clone()];
+                let pages = page_links(ranges.len(), Some(number), archive_url);
+                let next = (number < ranges.len()).then(|| archive_url(number + 1));
+                let mut key = self.page_hasher("archive");
+                hash_usizes(
+                    &mut key,
+                    &[
+                        t,
+                        number,
+                        range.start,
+                        range.end,
+                        pages.len(),
+                        usize::from(next.is_some()),
+                    ],
+                );
+                for &r in passages {
+                    self.hash_passage(&mut key, r);
+                }
+                let key = key.digest128();
+                if (input.previous)(&path, key) {
+                    return self.emit(Page {
+                        path,
+                        bytes: Vec::new(),
+                        key: Some(key),
+                        kept: true,
+                    });
+                }
                 let context = TopicContext {
                     site,
                     page: self.page_view(
                         &path,
                         format!("{} · passages {}–{}", topic.title, range.start + 1, range.end),
-                        description.clone(),
+                        format!(
+                            "Passages {}–{} on {}, oldest first",
+                            range.start + 1,
+                            range.end,
+                            topic.title
+                        ),
                         "topic",
                     ),
                     topic: self.topic_card(t),
                     key_points: Vec::new(),
                     events: Vec::new(),
                     events_total: 0,
-                    groups: self.source_groups(&oldest_first[range.clone()], &root, t),
+                    groups: self.source_groups(passages, &root, t),
                     related: Vec::new(),
                     sources: Vec::new(),
                     archive: Archive {
                         current: Some(number),
+                        first: range.start + 1,
                         shown: range.len(),
                         total_items: oldest_first.len(),
                         front: topic_url(&topic.slug),
                         prev: (number > 1).then(|| archive_url(number - 1)),
-                        next: (number < ranges.len()).then(|| archive_url(number + 1)),
-                        pages: page_links(ranges.len(), Some(number), archive_url),
+                        next,
+                        pages,
                     },
                 };
                 self.emit(Page {
                     bytes: input.templates.render("topic.html", &context)?,
                     path,
+                    key: Some(key),
+                    kept: false,
                 })
             })?;
         }
@@ -1481,6 +1657,8 @@ impl<'a> Renderer<'a> {
             bytes: input
                 .templates
                 .render("atom.xml", &FeedContext { site, updated, entries })?,
+            key: None,
+            kept: false,
         })
     }
 
@@ -1501,6 +1679,8 @@ impl<'a> Renderer<'a> {
         Ok(Page {
             path: "sitemap.xml".into(),
             bytes: self.input.templates.render("sitemap.xml", &SitemapContext { urls })?,
+            key: None,
+            kept: false,
         })
     }
 }

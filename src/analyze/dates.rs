@@ -33,7 +33,7 @@ use std::fmt::Write as _;
 use time::{Date, Month};
 
 /// A calendar date known to year, month or day precision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct PartialDate {
     pub year: i32,
     pub month: Option<u8>,

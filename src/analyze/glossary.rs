@@ -2,9 +2,10 @@
 //! short form (typographic variants of a long form are one term), each citing
 //! the passages that define it. Also lists acronyms used but never defined.
 
-use super::acronyms::{find_acronyms, find_definitions, term_key};
+use super::acronyms::{find_acronyms, term_key};
+use super::facts::ArticleFacts;
 use super::matcher::Matcher;
-use crate::parse::{Article, Block};
+use crate::parse::Article;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -46,50 +47,27 @@ pub struct Glossary {
 }
 
 impl Glossary {
-    pub fn build(articles: &[Article], matcher: &Matcher) -> Glossary {
-        // The definitions in each heading and passage, found in parallel, merged in order.
-        type Found = Vec<(Citation, Vec<(String, String)>)>;
-        let found: Vec<Found> = articles
-            .par_iter()
-            .enumerate()
-            .map(|(a, article)| {
-                // Headings are read for definitions too ("Indo-Pacific Oceans
-                // Initiative (IPOI) – India's contribution"), not for uses.
-                let headings = article.blocks.iter().filter_map(|b| match b {
-                    Block::Heading { id, text, .. } => Some((id.as_str(), text.as_str())),
-                    _ => None,
-                });
-                let passages = article.passages.iter().map(|p| (p.id.as_str(), p.text.as_str()));
-                headings
-                    .chain(passages)
-                    .filter(|(_, text)| text.contains('('))
-                    .map(|(anchor, text)| {
-                        let definitions = find_definitions(text).into_iter().map(|d| (d.short, d.long)).collect();
-                        (
-                            Citation {
-                                article: a,
-                                anchor: anchor.to_string(),
-                            },
-                            definitions,
-                        )
-                    })
-                    .collect()
-            })
-            .collect();
-
+    /// Merges the definitions found in each article into one term per short form.
+    pub fn build(facts: &[ArticleFacts], matcher: &Matcher) -> Glossary {
         // short → long-form key → (variants written, with counts; citations)
         let mut defined: BTreeMap<String, BTreeMap<String, Variants>> = BTreeMap::new();
-        for (at, definitions) in found.iter().flatten() {
-            for (short, long) in definitions {
-                let entry = defined
-                    .entry(short.clone())
-                    .or_default()
-                    .entry(term_key(long))
-                    .or_default();
-                *entry.0.entry(long.clone()).or_default() += 1;
-                // Citations arrive in order, so a repeat can only be the last one.
-                if entry.1.last() != Some(at) {
-                    entry.1.push(at.clone());
+        for (article, facts) in facts.iter().enumerate() {
+            for (anchor, definitions) in &facts.definitions {
+                let at = Citation {
+                    article,
+                    anchor: anchor.clone(),
+                };
+                for (short, long) in definitions {
+                    let entry = defined
+                        .entry(short.clone())
+                        .or_default()
+                        .entry(term_key(long))
+                        .or_default();
+                    *entry.0.entry(long.clone()).or_default() += 1;
+                    // Citations arrive in order, so a repeat can only be the last one.
+                    if entry.1.last() != Some(&at) {
+                        entry.1.push(at.clone());
+                    }
                 }
             }
         }

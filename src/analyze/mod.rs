@@ -4,6 +4,7 @@
 
 pub mod acronyms;
 pub mod dates;
+pub mod facts;
 pub mod glossary;
 pub mod matcher;
 pub mod similarity;
@@ -11,6 +12,7 @@ pub mod timeline;
 
 use crate::config::Config;
 use crate::parse::Article;
+use facts::ArticleFacts;
 use glossary::Glossary;
 use matcher::Matcher;
 use rayon::prelude::*;
@@ -72,12 +74,27 @@ impl Briefing {
     }
 }
 
-pub fn analyze(config: &Config, articles: &[Article], matcher: &Matcher, timings: &mut crate::Timings) -> Briefing {
-    let mut clock = std::time::Instant::now();
-    let passage_topics: Vec<Vec<Vec<usize>>> = articles
+/// The facts of every article (same index), computed in parallel.
+pub fn facts_of(articles: &[&Article], matcher: &Matcher) -> Vec<ArticleFacts> {
+    let vectorizer = similarity::Vectorizer::default();
+    articles
         .par_iter()
-        .map(|article| article.passages.iter().map(|p| matcher.topics_in(&p.text)).collect())
-        .collect();
+        .map_init(similarity::StemCache::default, |cache, article| {
+            facts::article_facts(article, matcher, &vectorizer, cache)
+        })
+        .collect()
+}
+
+/// Combines the articles and their facts (same index) into the briefing.
+pub fn analyze(
+    config: &Config,
+    articles: &[Article],
+    facts: &[ArticleFacts],
+    matcher: &Matcher,
+    timings: &mut crate::Timings,
+) -> Briefing {
+    let mut clock = std::time::Instant::now();
+    let passage_topics: Vec<Vec<Vec<usize>>> = facts.iter().map(|f| f.passage_topics.clone()).collect();
 
     let mut chronological: Vec<usize> = (0..articles.len()).collect();
     chronological.sort_by(|&a, &b| {
@@ -116,7 +133,7 @@ pub fn analyze(config: &Config, articles: &[Article], matcher: &Matcher, timings
     }
     timings.lap("analyze: topics", &mut clock);
     let vectorizer = similarity::Vectorizer::default();
-    let index = similarity::Index::build(articles, &vectorizer);
+    let index = similarity::Index::build(facts);
     timings.lap("analyze: tf-idf", &mut clock);
     let corroboration = similarity::corroborate(&index);
     timings.lap("analyze: corroboration", &mut clock);
@@ -136,9 +153,9 @@ pub fn analyze(config: &Config, articles: &[Article], matcher: &Matcher, timings
         })
         .collect();
     timings.lap("analyze: key points", &mut clock);
-    let glossary = Glossary::build(articles, matcher);
+    let glossary = Glossary::build(facts, matcher);
     timings.lap("analyze: glossary", &mut clock);
-    let timeline = timeline::build(articles, &passage_topics, &vectorizer);
+    let timeline = timeline::build(facts);
     timings.lap("analyze: timeline", &mut clock);
     Briefing {
         topics,

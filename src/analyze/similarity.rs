@@ -2,6 +2,7 @@
 //! passages in different articles that state the same fact (corroboration) and
 //! the most central sentences of a topic (key points). Pure; no IO.
 
+use super::facts::ArticleFacts;
 use super::PassageRef;
 use crate::parse::Article;
 use rayon::prelude::*;
@@ -19,7 +20,7 @@ pub const CORROBORATION_THRESHOLD: f32 = 0.18;
 
 /// A term is a stemmed content word, identified by a fixed hash of its stem:
 /// cheaper than interning six million words, and deterministic across runs.
-type TermId = u64;
+pub type TermId = u64;
 
 /// A sparse vector, sorted by term, with unit length.
 pub type Vector = Vec<(TermId, f32)>;
@@ -101,7 +102,7 @@ impl Vectorizer {
 }
 
 /// Term frequencies of one text, sorted by term.
-fn counts(mut terms: Vec<TermId>) -> Vec<(TermId, u32)> {
+pub(crate) fn counts(mut terms: Vec<TermId>) -> Vec<(TermId, u32)> {
     terms.sort_unstable();
     let mut out: Vec<(TermId, u32)> = Vec::with_capacity(terms.len());
     for t in terms {
@@ -122,19 +123,12 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn build(articles: &[Article], vectorizer: &Vectorizer) -> Index {
-        let counted: Vec<Vec<Vec<(TermId, u32)>>> = articles
-            .par_iter()
-            .map_init(StemCache::default, |cache, a| {
-                a.passages
-                    .iter()
-                    .map(|p| counts(vectorizer.terms_cached(&p.text, cache)))
-                    .collect()
-            })
-            .collect();
+    /// Weighs every passage's term counts by how rare each term is across all passages.
+    pub fn build(facts: &[ArticleFacts]) -> Index {
+        let counted: Vec<&Vec<Vec<(TermId, u32)>>> = facts.iter().map(|f| &f.term_counts).collect();
         let mut df: FxHashMap<TermId, u32> = FxHashMap::default();
         let mut documents = 0usize;
-        for passage in counted.iter().flatten() {
+        for passage in counted.iter().copied().flatten() {
             documents += 1;
             for &(t, _) in passage {
                 *df.entry(t).or_default() += 1;
@@ -144,7 +138,7 @@ impl Index {
         let idf: FxHashMap<TermId, f32> = df.into_iter().map(|(t, d)| (t, (1.0 + n / d as f32).ln())).collect();
         let vectors = counted
             .into_par_iter()
-            .map(|article| article.into_iter().map(|c| weigh(&c, &idf, n)).collect())
+            .map(|article| article.iter().map(|c| weigh(c, &idf, n)).collect())
             .collect();
         Index {
             idf,

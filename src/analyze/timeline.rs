@@ -1,11 +1,9 @@
 //! Timeline: dated statements found in the passages, normalised against each
 //! article's date, and merged when several articles report the same event.
 
-use super::dates::{find_dates, PartialDate};
-use super::similarity::{StemCache, Vectorizer};
+use super::dates::PartialDate;
+use super::facts::{ArticleFacts, Report};
 use super::PassageRef;
-use crate::parse::Article;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// One event on the timeline.
@@ -28,65 +26,24 @@ const MIN_SHARED: usize = 3;
 /// A report is compared with at most this many events of its date.
 const MAX_COMPARED: usize = 256;
 
-struct Report {
-    date: PartialDate,
-    sentence: String,
-    at: PassageRef,
-    terms: Vec<u64>,
-}
-
-pub fn build(articles: &[Article], passage_topics: &[Vec<Vec<usize>>], vectorizer: &Vectorizer) -> Vec<Event> {
-    let per_article: Vec<Vec<Report>> = articles
-        .par_iter()
-        .enumerate()
-        .map_init(StemCache::default, |cache, (a, article)| {
-            let mut reports = Vec::new();
-            for (p, passage) in article.passages.iter().enumerate() {
-                let text = &passage.text;
-                let mentions = find_dates(text, article.date);
-                if mentions.is_empty() {
-                    continue;
-                }
-                let sentences = crate::text::sentences(text);
-                let mut seen = Vec::new();
-                for mention in mentions {
-                    let Some(range) = sentences
-                        .iter()
-                        .find(|s| s.start <= mention.start && mention.start < s.end)
-                    else {
-                        continue;
-                    };
-                    // One report per date per sentence.
-                    if seen.contains(&(mention.date, range.start)) {
-                        continue;
-                    }
-                    seen.push((mention.date, range.start));
-                    let sentence = text[range.clone()].to_string();
-                    let mut terms = vectorizer.terms_cached(&sentence, cache);
-                    terms.sort_unstable();
-                    terms.dedup();
-                    reports.push(Report {
-                        date: mention.date,
-                        sentence,
-                        at: PassageRef { article: a, passage: p },
-                        terms,
-                    });
-                }
-            }
-            reports
-        })
-        .collect();
-
+/// Merges the dated statements of every article into events.
+pub fn build(facts: &[ArticleFacts]) -> Vec<Event> {
     // Group by date, then merge reports of one event: each report joins the
     // latest earlier event it overlaps enough, else starts its own.
-    let mut by_date: BTreeMap<PartialDate, Vec<Report>> = BTreeMap::new();
-    for report in per_article.into_iter().flatten() {
-        by_date.entry(report.date).or_default().push(report);
+    let mut by_date: BTreeMap<PartialDate, Vec<(PassageRef, &Report)>> = BTreeMap::new();
+    for (article, facts) in facts.iter().enumerate() {
+        for report in &facts.reports {
+            let at = PassageRef {
+                article,
+                passage: report.passage,
+            };
+            by_date.entry(report.date).or_default().push((at, report));
+        }
     }
     let mut events = Vec::new();
     for (date, reports) in by_date {
-        let mut clusters: Vec<(Vec<u64>, Event)> = Vec::new();
-        for report in reports {
+        let mut clusters: Vec<(&[u64], Event)> = Vec::new();
+        for (at, report) in reports {
             // Only the most recent events of the date are compared: a date
             // reported thousands of times would otherwise make this quadratic.
             let recent = clusters.len().saturating_sub(MAX_COMPARED);
@@ -97,16 +54,16 @@ pub fn build(articles: &[Article], passage_topics: &[Vec<Vec<usize>>], vectorize
             match joined {
                 Some((_, event)) => {
                     // Reports arrive in passage order: a repeat can only be the last.
-                    if event.citations.last() != Some(&report.at) {
-                        event.citations.push(report.at);
+                    if event.citations.last() != Some(&at) {
+                        event.citations.push(at);
                     }
                 }
                 None => clusters.push((
-                    report.terms,
+                    &report.terms,
                     Event {
                         date,
-                        text: report.sentence,
-                        citations: vec![report.at],
+                        text: report.sentence.clone(),
+                        citations: vec![at],
                         topics: Vec::new(),
                     },
                 )),
@@ -116,7 +73,7 @@ pub fn build(articles: &[Article], passage_topics: &[Vec<Vec<usize>>], vectorize
             let mut topics: Vec<usize> = event
                 .citations
                 .iter()
-                .flat_map(|r| passage_topics[r.article][r.passage].iter().copied())
+                .flat_map(|r| facts[r.article].passage_topics[r.passage].iter().copied())
                 .collect();
             topics.sort_unstable();
             topics.dedup();

@@ -60,8 +60,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     if !args.quiet {
         print_diagnostics(&report.warnings);
+        let unchanged = if report.kept > 0 {
+            format!(
+                " ({} written, {} unchanged)",
+                count(report.files - report.kept, "file"),
+                count(report.kept, "file")
+                    .trim_end_matches(" files")
+                    .trim_end_matches(" file")
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
-            "built {} from {} ({}, {}, {}) in {:.2} s → {}",
+            "built {} from {} ({}, {}, {}) in {:.2} s{unchanged} → {}",
             count(report.pages, "page"),
             count(report.articles, "article"),
             count(report.topics, "topic"),

@@ -13,7 +13,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let root = &args.project.root;
     let loaded = briefing::load(root, None)?;
-    briefing::render_site(root, &loaded, &|_page| Ok(()))?;
+    briefing::render_site(root, &loaded, &|_, _| false, &|_page| Ok(()))?;
     print_diagnostics(&loaded.warnings);
     let unmatched = loaded.briefing.unmatched();
     let mut out = String::new();

@@ -16,7 +16,7 @@ use std::ops::Range;
 use time::Date;
 
 /// One source article, parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Article {
     /// Path relative to the project root, for messages.
     pub file: String,
@@ -31,7 +31,7 @@ pub struct Article {
 }
 
 /// The article's structure, in reading order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Block {
     Heading {
         level: u8,
@@ -54,7 +54,7 @@ pub enum Block {
 }
 
 /// A paragraph or a bullet: the unit that topics gather and cite.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Passage {
     /// Anchor on the article page: `p1`, `p2`, … in reading order, so adding a
     /// passage at the end never changes the ids before it.
@@ -68,7 +68,7 @@ pub struct Passage {
     pub runs: Vec<Run>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Run {
     /// Text still to be escaped (and linked) by the renderer.
     Text(String),

@@ -1,0 +1,352 @@
+//! The build cache in `.briefing/cache/` (gitignored): what earlier builds
+//! learnt, so a rebuild parses and analyses only new or changed articles and
+//! keeps the output files whose bytes did not change.
+//!
+//! The cache is a speed-up only. Every entry is keyed by a hash of everything
+//! that made it (an article's path and bytes; the settings in the file header)
+//! and carries a checksum; an entry that is missing, damaged, or from another
+//! version of briefing is simply not used, so a build with any cache gives the
+//! same output as one with none.
+//!
+//! Two files, both written with a temporary file and a rename:
+//! - `articles.bin`: each article as parsed, with its warnings and its facts.
+//! - `pages-<output>.bin`: for one output folder, what each file was made from
+//!   (see [`Manifest`]).
+//!
+//! The framing (magic, version, length-prefixed entries with checksums) is
+//! written by hand: it is a few lines, and lets a build decode only the entries
+//! it needs, in parallel, straight from the file's bytes. Entries themselves
+//! are serde values encoded with postcard.
+
+use crate::analyze::facts::ArticleFacts;
+use crate::diagnostics::Diagnostic;
+use crate::parse::Article;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3};
+
+/// Where the cache lives, under the project root.
+pub const CACHE_DIR: &str = ".briefing/cache";
+const ARTICLES_FILE: &str = "articles.bin";
+const MAGIC: &[u8; 8] = b"BRFCACHE";
+/// Bumped whenever a cached type changes shape; with the crate version, it
+/// makes every older cache unusable rather than misread.
+const FORMAT: u32 = 1;
+
+/// A 128-bit fingerprint.
+pub type Key = u128;
+
+/// The fingerprint of an article file: its path (which gives its slug and
+/// possibly its date) and its bytes.
+pub fn source_key(rel: &str, bytes: &[u8]) -> Key {
+    let mut hasher = Xxh3::new();
+    hasher.update(rel.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(bytes);
+    hasher.digest128()
+}
+
+/// A fingerprint of settings, built from their `Debug` text: the settings
+/// types are plain data, and the crate version is mixed in by the callers, so
+/// the text is stable for a given briefing.
+pub fn settings_key(parts: &[&dyn std::fmt::Debug]) -> Key {
+    let mut hasher = Xxh3::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(&FORMAT.to_le_bytes());
+    for part in parts {
+        hasher.update(format!("{part:?}").as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.digest128()
+}
+
+/// One article as an earlier build read it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedArticle {
+    pub article: Article,
+    pub warnings: Vec<Diagnostic>,
+    pub facts: ArticleFacts,
+}
+
+/// The articles of earlier builds, still encoded, by source key.
+pub struct ArticleCache {
+    path: PathBuf,
+    settings: Key,
+    bytes: Vec<u8>,
+    /// key → range of `bytes` holding the encoded entry (checksum verified on use).
+    entries: FxHashMap<Key, (usize, usize, u64)>,
+    /// The file read to its end without damage (appending to it is safe).
+    sound: bool,
+}
+
+impl ArticleCache {
+    /// Opens the cache of the project at `root` for builds with `settings`.
+    /// Never fails: an unreadable or unusable file is an empty cache.
+    pub fn open(root: &Path, settings: Key) -> ArticleCache {
+        let path = root.join(CACHE_DIR).join(ARTICLES_FILE);
+        let bytes = fs::read(&path).unwrap_or_default();
+        let (entries, sound) = read_frames(&bytes, settings);
+        ArticleCache {
+            path,
+            settings,
+            bytes,
+            entries,
+            sound,
+        }
+    }
+
+    /// A cache with nothing in it, that saves nowhere useful: for `check`.
+    pub fn empty(settings: Key) -> ArticleCache {
+        ArticleCache {
+            path: PathBuf::new(),
+            settings,
+            bytes: Vec::new(),
+            entries: FxHashMap::default(),
+            sound: true,
+        }
+    }
+
+    /// The cached article for `key`, if there is a sound one.
+    pub fn get(&self, key: Key) -> Option<CachedArticle> {
+        let &(start, end, checksum) = self.entries.get(&key)?;
+        let encoded = self.bytes.get(start..end)?;
+        if xxh3_64(encoded) != checksum {
+            return None;
+        }
+        postcard::from_bytes(encoded).ok()
+    }
+
+    /// The encoded entry for `key`, as stored, to carry into the next file.
+    fn raw(&self, key: Key) -> Option<&[u8]> {
+        let &(start, end, _) = self.entries.get(&key)?;
+        self.bytes.get(start..end)
+    }
+
+    /// Records the articles this build parsed. New entries are appended to
+    /// the file; it is rewritten whole (keeping only this build's articles)
+    /// when it is damaged or when most of it is articles that are gone.
+    pub fn save(&self, articles: &[(Key, Option<&CachedArticle>)]) -> anyhow::Result<()> {
+        let fresh: Vec<(Key, &CachedArticle)> = articles.iter().filter_map(|&(k, f)| Some((k, f?))).collect();
+        let live = articles.len() - fresh.len();
+        let dead = self.entries.len().saturating_sub(live);
+        if fresh.is_empty() && dead <= live {
+            return Ok(());
+        }
+        // Encoding is most of the cost on a first build: done in parallel.
+        let encoded: Vec<Vec<u8>> = fresh
+            .par_iter()
+            .map(|(_, article)| postcard::to_stdvec(article))
+            .collect::<Result<_, _>>()?;
+        let rewrite = !self.sound || dead > live;
+        let mut out = Vec::new();
+        if rewrite {
+            out.reserve(self.bytes.len() + encoded.iter().map(Vec::len).sum::<usize>() + 64);
+            out.extend_from_slice(&header(self.settings));
+            for (key, fresh) in articles {
+                if fresh.is_none() {
+                    if let Some(raw) = self.raw(*key) {
+                        push_frame(&mut out, *key, raw);
+                    }
+                }
+            }
+        } else if self.bytes.is_empty() {
+            out.extend_from_slice(&header(self.settings));
+        }
+        for ((key, _), entry) in fresh.iter().zip(&encoded) {
+            push_frame(&mut out, *key, entry);
+        }
+        if rewrite || self.bytes.is_empty() {
+            write_atomically(&self.path, &out)
+        } else {
+            // One write to a file opened for appending: another build
+            // appending at the same time cannot interleave with it.
+            let mut file = fs::OpenOptions::new().append(true).open(&self.path)?;
+            file.write_all(&out)?;
+            Ok(())
+        }
+    }
+}
+
+fn header(settings: Key) -> Vec<u8> {
+    let mut out = Vec::with_capacity(28);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(&settings.to_le_bytes());
+    out
+}
+
+fn push_frame(out: &mut Vec<u8>, key: Key, entry: &[u8]) {
+    out.extend_from_slice(&key.to_le_bytes());
+    out.extend_from_slice(&(entry.len() as u64).to_le_bytes());
+    out.extend_from_slice(&xxh3_64(entry).to_le_bytes());
+    out.extend_from_slice(entry);
+}
+
+/// Reads the frames of an articles file written for `settings`: the entries,
+/// and whether the file is sound to the end (a build killed while appending
+/// leaves a partial frame, after which nothing is read).
+fn read_frames(bytes: &[u8], settings: Key) -> (FxHashMap<Key, (usize, usize, u64)>, bool) {
+    fn take<'b>(rest: &mut &'b [u8], n: usize) -> Option<&'b [u8]> {
+        let (head, tail) = rest.split_at_checked(n)?;
+        *rest = tail;
+        Some(head)
+    }
+    fn number<const N: usize>(rest: &mut &[u8]) -> Option<[u8; N]> {
+        take(rest, N)?.try_into().ok()
+    }
+    let mut entries = FxHashMap::default();
+    let mut rest = bytes;
+    if take(&mut rest, 28) != Some(&header(settings)[..]) {
+        return (entries, false);
+    }
+    while !rest.is_empty() {
+        let mut frame = || {
+            let key = u128::from_le_bytes(number(&mut rest)?);
+            let len = usize::try_from(u64::from_le_bytes(number(&mut rest)?)).ok()?;
+            let checksum = u64::from_le_bytes(number(&mut rest)?);
+            let start = bytes.len() - rest.len();
+            take(&mut rest, len)?;
+            Some((key, (start, start + len, checksum)))
+        };
+        match frame() {
+            Some((key, entry)) => {
+                entries.insert(key, entry);
+            }
+            None => return (entries, false),
+        }
+    }
+    (entries, true)
+}
+
+/// What one file of the output was made from, and how it looked when written,
+/// so a later build can tell that the file is still the one it wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// The page key (for pages whose inputs are fingerprinted), else 0.
+    pub key: Key,
+    /// xxh3-128 of the bytes.
+    pub content: Key,
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch.
+    pub mtime: i128,
+    /// The inode number: with size and time, tells that the file is the one
+    /// recorded; and a hard link to it from a copy.
+    pub inode: u64,
+}
+
+/// The files of one output folder as the last build left them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub files: FxHashMap<String, FileRecord>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ManifestFile {
+    format: u32,
+    version: String,
+    output: String,
+    files: Vec<(String, FileRecord)>,
+}
+
+impl Manifest {
+    fn path(root: &Path, output: &Path) -> PathBuf {
+        let id = xxh3_64(output.to_string_lossy().as_bytes());
+        root.join(CACHE_DIR).join(format!("pages-{id:016x}.bin"))
+    }
+
+    /// The manifest of `output`, or an empty one if there is none that is sound.
+    pub fn load(root: &Path, output: &Path) -> Manifest {
+        let Ok(bytes) = fs::read(Manifest::path(root, output)) else {
+            return Manifest::default();
+        };
+        let Some((body, checksum)) = bytes.split_last_chunk::<8>() else {
+            return Manifest::default();
+        };
+        if xxh3_64(body).to_le_bytes() != *checksum {
+            return Manifest::default();
+        }
+        match postcard::from_bytes::<ManifestFile>(body) {
+            Ok(file)
+                if file.format == FORMAT
+                    && file.version == env!("CARGO_PKG_VERSION")
+                    && file.output == output.to_string_lossy() =>
+            {
+                Manifest {
+                    files: file.files.into_iter().collect(),
+                }
+            }
+            _ => Manifest::default(),
+        }
+    }
+
+    pub fn save(&self, root: &Path, output: &Path) -> anyhow::Result<()> {
+        let mut files: Vec<(String, FileRecord)> = self.files.iter().map(|(p, r)| (p.clone(), *r)).collect();
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut bytes = postcard::to_stdvec(&ManifestFile {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            output: output.to_string_lossy().to_string(),
+            files,
+        })?;
+        let checksum = xxh3_64(&bytes);
+        bytes.extend_from_slice(&checksum.to_le_bytes());
+        write_atomically(&Manifest::path(root, output), &bytes)
+    }
+}
+
+/// xxh3-128 of a file's bytes.
+pub fn content_key(bytes: &[u8]) -> Key {
+    xxh3_128(bytes)
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so a
+/// reader sees the old file or the new one, never half of one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let dir = path.parent().context("cache file without a folder")?;
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    // Unique per process and thread: builds running side by side (tests, or
+    // `serve` next to `build`) never share a temporary file.
+    let thread = format!("{:?}", std::thread::current().id());
+    let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
+    let temp = dir.join(format!(".{name}.tmp-{}-{thread}", std::process::id()));
+    let mut file = fs::File::create(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", temp.display()))?;
+    drop(file);
+    fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn damaged_or_foreign_frames_are_not_read() {
+        assert!(!read_frames(b"", 1).1);
+        assert!(!read_frames(b"BRFCACHE", 1).1);
+        let mut file = header(7);
+        assert_eq!(read_frames(&file, 7).0.len(), 0);
+        assert!(read_frames(&file, 7).1);
+        assert!(!read_frames(&file, 8).1, "other settings");
+        push_frame(&mut file, 1, b"one");
+        let sound = file.len();
+        push_frame(&mut file, 2, b"two");
+        let (entries, ok) = read_frames(&file, 7);
+        assert!(ok);
+        assert_eq!(entries.len(), 2);
+        let (entries, ok) = read_frames(&file[..file.len() - 1], 7);
+        assert!(!ok, "truncated entry");
+        assert_eq!(entries.keys().copied().collect::<Vec<_>>(), [1]);
+        assert_eq!(read_frames(&file[..sound], 7).0.len(), 1);
+    }
+}
