@@ -3,6 +3,7 @@
 
 use super::dates::PartialDate;
 use super::facts::{ArticleFacts, Report};
+use super::similarity::TermId;
 use super::PassageRef;
 use std::collections::BTreeMap;
 
@@ -42,7 +43,7 @@ pub fn build(facts: &[ArticleFacts]) -> Vec<Event> {
     }
     let mut events = Vec::new();
     for (date, reports) in by_date {
-        let mut clusters: Vec<(&[u64], Event)> = Vec::new();
+        let mut clusters: Vec<(&[TermId], Event)> = Vec::new();
         for (at, report) in reports {
             // Only the most recent events of the date are compared: a date
             // reported thousands of times would otherwise make this quadratic.
@@ -84,7 +85,7 @@ pub fn build(facts: &[ArticleFacts]) -> Vec<Event> {
     events
 }
 
-fn same_event(a: &[u64], b: &[u64]) -> bool {
+fn same_event(a: &[TermId], b: &[TermId]) -> bool {
     let (mut i, mut j, mut shared) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
