@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod source;
 pub mod svg;
@@ -223,6 +224,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
         Ok(())
     })?;
     timings.lap("render and write", &mut clock);
+    progress(
+        "indexing for search",
+        written.load(std::sync::atomic::Ordering::Relaxed),
+    );
+    for page in search::index(&loaded.config, &loaded.articles, &loaded.briefing)? {
+        staging.write(&page)?;
+    }
+    timings.lap("search index", &mut clock);
     let files = staging
         .finish()
         .with_context(|| format!("cannot write the site to {}", output.display()))?;
