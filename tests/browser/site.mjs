@@ -4,8 +4,10 @@
 // link finds its anchor; that searching "IPOI" finds the IPOI topic first;
 // that search says plainly it needs a server when opened from file://; that
 // pages read with JavaScript off; and that axe-core finds no violation on
-// each kind of page, light and dark. Saves screenshots of each kind of page
-// at 390 and 1280 px, light and dark, and in print.
+// each kind of page, light and dark; that the skip link and focus outline
+// work from the keyboard; that no page scrolls sideways from 320 to 1920 px.
+// Saves screenshots of each kind of page at 390 and 1280 px, light and dark,
+// and in print.
 //
 //   node site.mjs --site PUBLIC_DIR --screenshots OUT_DIR
 import { launch, serveStatic, watchdog, args } from "./lib.mjs";
@@ -216,7 +218,37 @@ try {
   console.log(`axe violations (page/theme count): ${counts.join(", ")}`);
   await axePage.close();
 
-  // 6. Screenshots for a person to look at.
+  // 6. Keyboard: the first Tab shows the skip link, focused with a visible
+  // outline, and following it moves focus into <main>.
+  const keys = watch(await context.newPage());
+  await keys.goto(start);
+  await keys.keyboard.press("Tab");
+  const skip = await keys.evaluate(() => {
+    const el = document.activeElement;
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return { skip: el.classList.contains("skip-link"), visible: box.top >= 0 && box.bottom <= innerHeight, outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 };
+  });
+  await keys.keyboard.press("Enter");
+  const inMain = await keys.evaluate(() => document.activeElement?.id === "main" || !!document.activeElement?.closest("main"));
+  if (!skip.skip || !skip.visible || !skip.outline || !inMain) problem(`keyboard: skip link ${JSON.stringify(skip)}, focus in main after it: ${inMain}`);
+  console.log(`keyboard: first Tab focuses the visible skip link with an outline; Enter moves focus to <main>: ${skip.skip && skip.visible && skip.outline && inMain}`);
+  await keys.close();
+
+  // 7. Nothing wider than the window from 320 to 1920 px.
+  const fit = watch(await context.newPage());
+  for (const width of [320, 1920]) {
+    await fit.setViewportSize({ width, height: 800 });
+    for (const [kind, url] of kinds) {
+      await open(fit, url);
+      const wide = await fit.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      if (wide > 0) problem(`${kind} at ${width} px scrolls sideways by ${wide} px`);
+    }
+  }
+  console.log(`widths: no page kind scrolls sideways at 320 or 1920 px`);
+  await fit.close();
+
+  // 8. Screenshots for a person to look at.
   fs.mkdirSync(screenshots, { recursive: true });
   const shot = watch(await context.newPage());
   let taken = 0;
