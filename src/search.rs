@@ -203,3 +203,86 @@ fn tag(html: &mut String, name: &str, weight: u8, text: &str) {
     escape_html(text, html);
     html.push_str(&format!("</{name}>"));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> anyhow::Result<crate::Loaded> {
+        Ok(crate::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), None)?)
+    }
+
+    #[test]
+    fn records_cover_topics_articles_and_terms_in_order() -> anyhow::Result<()> {
+        let loaded = bundled()?;
+        let (config, articles, briefing) = (&loaded.config, &loaded.articles, &loaded.briefing);
+        let records = records(config, articles, briefing);
+        let expected: Vec<String> = config
+            .topics
+            .iter()
+            .map(|t| topic_url(&t.slug))
+            .chain(articles.iter().map(|a| article_url(&a.slug)))
+            .chain(
+                briefing
+                    .glossary
+                    .terms
+                    .iter()
+                    .map(|t| format!("glossary/index.html#term-{}", slugify(&t.short))),
+            )
+            .collect();
+        let urls: Vec<&str> = records.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(urls, expected);
+
+        // The IPOI topic: its alias is weighted text and metadata.
+        let ipoi = records
+            .iter()
+            .find(|r| r.url == "topics/ipoi/index.html")
+            .ok_or_else(|| anyhow::anyhow!("no IPOI record"))?;
+        assert!(ipoi.html.contains("data-pagefind-meta=\"aliases\""), "{}", ipoi.html);
+        assert!(
+            ipoi.html.contains("data-pagefind-weight=\"10\">Also called"),
+            "{}",
+            ipoi.html
+        );
+
+        // Every passage of an article is a sub-result anchored at its id.
+        let article = &articles[0];
+        let record = &records[config.topics.len()];
+        for passage in &article.passages {
+            let number = passage.id.trim_start_matches('p');
+            let anchor = format!("<p id=\"{}\" data-pagefind-title=\"¶{number}\">", passage.id);
+            assert!(record.html.contains(&anchor), "{anchor} missing");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn index_is_byte_identical_twice_and_leaves_out_pagefinds_own_ui() -> anyhow::Result<()> {
+        let loaded = bundled()?;
+        let first = index(&loaded.config, &loaded.articles, &loaded.briefing)?;
+        let second = index(&loaded.config, &loaded.articles, &loaded.briefing)?;
+        assert_eq!(first, second);
+        let paths: Vec<&str> = first.iter().map(|p| p.path.as_str()).collect();
+        for needed in [
+            "pagefind/pagefind.js",
+            "pagefind/pagefind-worker.js",
+            "pagefind/pagefind-entry.json",
+            "pagefind/wasm.en.pagefind",
+        ] {
+            assert!(paths.contains(&needed), "{needed} missing from {paths:?}");
+        }
+        for suffix in [".pf_meta", ".pf_index", ".pf_fragment"] {
+            assert!(paths.iter().any(|p| p.ends_with(suffix)), "no {suffix} in {paths:?}");
+        }
+        for unused in UNUSED_BUNDLE_FILES.iter().chain(&["wasm.unknown.pagefind"]) {
+            assert!(
+                !paths.contains(&format!("{BUNDLE_DIR}/{unused}").as_str()),
+                "{unused} written"
+            );
+        }
+        assert!(paths
+            .iter()
+            .all(|p| p.starts_with("pagefind/") && !p.contains("playground")));
+        Ok(())
+    }
+}

@@ -1,7 +1,7 @@
-// `briefing serve` end to end, in Chromium: an article page open in the
-// browser reloads by itself when the article is edited; a broken edit (front
-// matter left open) shows the error overlay over the last good page; fixing
-// it removes the overlay and the page shows the fix.
+// `briefing serve` end to end, in Chromium: search works on the served site;
+// an article page open in the browser reloads by itself when the article is
+// edited; a broken edit (front matter left open) shows the error overlay over
+// the last good page; fixing it removes the overlay and the page shows the fix.
 //
 //   node serve.mjs --briefing PATH_TO_BINARY --project COPY_OF_A_PROJECT
 //
@@ -65,6 +65,14 @@ try {
   await page.goto(base + pageUrl);
   await hello;
   check((await page.title()).length > 0, `opened ${pageUrl}`);
+
+  // 0. Search works on the served site too.
+  const searchPage = await browser.newPage();
+  await searchPage.goto(base + "search/index.html?q=IPOI");
+  await searchPage.waitForSelector("#search-results > li", { timeout: 10000 });
+  const first = await searchPage.getAttribute("#search-results > li h2 a", "href");
+  check(first?.endsWith("/topics/ipoi/index.html"), `search for IPOI under briefing serve finds ${first} first`);
+  await searchPage.close();
 
   // 1. An edit reloads the page with the change.
   const marker1 = `Browser test marker ${Date.now()}.`;
