@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod source;
 pub mod svg;
@@ -301,6 +302,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
         Ok(())
     })?;
     timings.lap("render and write", &mut clock);
+    progress(
+        "indexing for search",
+        written.load(std::sync::atomic::Ordering::Relaxed),
+    );
+    for page in search::index(&loaded.config, &loaded.articles, &loaded.briefing)? {
+        staging.write(&page)?;
+    }
+    timings.lap("search index", &mut clock);
     let written = staging
         .finish()
         .with_context(|| format!("cannot write the site to {}", output.display()))?;

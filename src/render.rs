@@ -46,7 +46,7 @@ pub type Previous<'p> = &'p (dyn Fn(&str, Key) -> bool + Sync);
 
 /// The default templates, compiled in so a project without `templates/` builds,
 /// and so `briefing new` can write them out for editing.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 13] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 15] = [
     ("base.html", include_str!("../templates/base.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("topic.html", include_str!("../templates/topic.html")),
@@ -57,6 +57,8 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 13] = [
     ("events.html", include_str!("../templates/events.html")),
     ("glossary.html", include_str!("../templates/glossary.html")),
     ("timeline.html", include_str!("../templates/timeline.html")),
+    ("search.html", include_str!("../templates/search.html")),
+    ("print.html", include_str!("../templates/print.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
@@ -315,6 +317,8 @@ const EVENT_SOURCES: usize = 6;
 const TERM_CITATIONS: usize = 5;
 const ARTICLES_PER_PAGE: usize = 200;
 const EVENTS_PER_PAGE: usize = 250;
+const PRINT_PASSAGES: usize = 20;
+const PRINT_EVENTS: usize = 100;
 
 /// The timeline's pages and the events each holds: one page while the
 /// timeline is short, else a page per year (paged again when a year is long).
@@ -461,6 +465,28 @@ struct TimelineContext<'a> {
     /// The year this page shows, when split; and its pages when a year is long.
     year: Option<i32>,
     pages: Vec<PageLink>,
+}
+
+/// The whole briefing on one page, for printing: every topic as its front
+/// page shows it (capped, like every page), the glossary and the timeline.
+#[derive(Serialize)]
+struct PrintContext<'a> {
+    site: &'a SiteView<'a>,
+    page: PageView,
+    topics: Vec<PrintTopic<'a>>,
+    terms: Vec<TermView<'a>>,
+    events: Vec<EventView<'a>>,
+    events_total: usize,
+    article_count: usize,
+}
+
+#[derive(Serialize)]
+struct PrintTopic<'a> {
+    topic: TopicCard<'a>,
+    key_points: Vec<KeyPointView<'a>>,
+    groups: Vec<SourceGroup<'a>>,
+    /// Passages printed (the newest), of `topic.passages`.
+    shown: usize,
 }
 
 #[derive(Serialize)]
@@ -855,24 +881,7 @@ impl<'a> Renderer<'a> {
 
         // Glossary and timeline.
         let path = "glossary/index.html";
-        let terms = briefing
-            .glossary
-            .terms
-            .iter()
-            .map(|term| TermView {
-                id: format!("term-{}", crate::text::slugify(&term.short)),
-                short: &term.short,
-                long: &term.long,
-                topic: term.topic.map(|t| self.topic_link(t)),
-                defined_in: self.group(
-                    term.citations
-                        .iter()
-                        .take(TERM_CITATIONS)
-                        .map(|c| (c.article, c.anchor.as_str())),
-                ),
-                more_definitions: term.citations.len().saturating_sub(TERM_CITATIONS),
-            })
-            .collect();
+        let terms = self.term_views();
         self.emit(Page {
             path: path.into(),
             bytes: templates.render(
@@ -892,6 +901,7 @@ impl<'a> Renderer<'a> {
             kept: false,
         })?;
         self.render_timeline(&site)?;
+        self.render_search_and_print(&site)?;
 
         // The 404 page is served at any depth, so only absolute links work there.
         let mut not_found = self.page_view("404.html", "Page not found".into(), description, "404");
@@ -1048,6 +1058,110 @@ impl<'a> Renderer<'a> {
             })?;
         }
         Ok(())
+    }
+
+    /// The search page (its script loads the index `search::index` writes)
+    /// and the whole briefing on one page for printing.
+    fn render_search_and_print(&self, site: &SiteView) -> anyhow::Result<()> {
+        let RenderInput {
+            config,
+            articles,
+            briefing,
+            templates,
+            ..
+        } = *self.input;
+        let path = "search/index.html";
+        self.emit(Page {
+            path: path.into(),
+            bytes: templates.render(
+                "search.html",
+                &ListContext {
+                    site,
+                    page: self.page_view(
+                        path,
+                        "Search".into(),
+                        "Search every topic, source article and glossary term of this briefing".into(),
+                        "search",
+                    ),
+                    articles: Vec::new(),
+                    archive: None,
+                },
+            )?,
+            key: None,
+            kept: false,
+        })?;
+        let path = "print/index.html";
+        let root = root_of(path);
+        let topics = (0..config.topics.len())
+            .map(|t| {
+                let passages = &briefing.topics[t].passages;
+                let newest = &passages[..passages.len().min(PRINT_PASSAGES)];
+                PrintTopic {
+                    topic: self.topic_card(t),
+                    key_points: briefing.key_points[t]
+                        .iter()
+                        .map(|k| KeyPointView {
+                            html: self.text_html(&k.sentence, &root, Some(t)),
+                            cite: self.citation(k.citation.article, self.passage_id(k.citation)),
+                            support: k.support,
+                        })
+                        .collect(),
+                    groups: self.source_groups(newest, &root, t),
+                    shown: newest.len(),
+                }
+            })
+            .collect();
+        let timeline = &briefing.timeline;
+        self.emit(Page {
+            path: path.into(),
+            bytes: templates.render(
+                "print.html",
+                &PrintContext {
+                    site,
+                    page: self.page_view(
+                        path,
+                        "The whole briefing".into(),
+                        format!(
+                            "Every topic of {} with its passages, the glossary and the timeline, on one page for printing",
+                            config.title
+                        ),
+                        "print",
+                    ),
+                    topics,
+                    terms: self.term_views(),
+                    events: (timeline.len().saturating_sub(PRINT_EVENTS)..timeline.len())
+                        .map(|e| self.event_view(e, &root, None))
+                        .collect(),
+                    events_total: timeline.len(),
+                    article_count: articles.len(),
+                },
+            )?,
+            key: None,
+            kept: false,
+        })
+    }
+
+    /// The glossary's terms, each with the first places it is defined.
+    fn term_views(&self) -> Vec<TermView<'a>> {
+        self.input
+            .briefing
+            .glossary
+            .terms
+            .iter()
+            .map(|term| TermView {
+                id: format!("term-{}", crate::text::slugify(&term.short)),
+                short: &term.short,
+                long: &term.long,
+                topic: term.topic.map(|t| self.topic_link(t)),
+                defined_in: self.group(
+                    term.citations
+                        .iter()
+                        .take(TERM_CITATIONS)
+                        .map(|c| (c.article, c.anchor.as_str())),
+                ),
+                more_definitions: term.citations.len().saturating_sub(TERM_CITATIONS),
+            })
+            .collect()
     }
 
     /// Every event as a labelled mark on a time axis, linking to its entry.

@@ -330,7 +330,9 @@ fn absolute_internal_links(out: &Path, base_url: &str) -> Result<Vec<String>> {
         .filter(|link| !link.is_relative() && link.page != "404.html" && !link.canonical)
         .filter(|link| {
             let external = link.url.starts_with("https://") || link.url.starts_with("http://");
-            !external || link.url.starts_with(base_url)
+            // A data: URL (the favicon) holds its content; it leads nowhere.
+            let data = link.url.starts_with("data:");
+            !data && (!external || link.url.starts_with(base_url))
         })
         .map(|link| link.describe())
         .collect())

@@ -1,0 +1,285 @@
+//! Full-text search: topics, articles and glossary terms → a Pagefind index,
+//! the files under `pagefind/` in the output, built at build time with
+//! Pagefind's Rust API (no separate binary, no network).
+//!
+//! The index is built from the model, not from the rendered pages: each
+//! topic, article and term becomes one small search record whose URL is its
+//! real page (and passage anchor), so the index does not depend on the
+//! project's templates or on the order pages are rendered in. Reads no files
+//! and writes none: the caller writes the returned pages through `Staging`.
+
+use crate::analyze::Briefing;
+use crate::config::Config;
+use crate::parse::Article;
+use crate::render::{article_url, topic_url, Page};
+use crate::text::{escape_html, slugify};
+use anyhow::Context as _;
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+/// Where the index goes in the output folder; the search page loads
+/// `pagefind/pagefind.js` from here.
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// How strongly a word counts, by where it stands. Pagefind's weights run
+/// from 0 to 10 (1 is plain text). A topic's title and aliases weigh most,
+/// so searching an alias ("IPOI") finds the topic page before the passages
+/// that mention it.
+const TOPIC_NAME_WEIGHT: u8 = 10;
+const TOPIC_SUMMARY_WEIGHT: u8 = 3;
+const ARTICLE_TITLE_WEIGHT: u8 = 4;
+const TERM_WEIGHT: u8 = 2;
+
+/// Pagefind's own user interfaces are left out: the search page has its own
+/// small script, and these would only add half a megabyte to every site.
+const UNUSED_BUNDLE_FILES: [&str; 7] = [
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+];
+
+/// One thing a reader can find: the page it lives on and the HTML Pagefind
+/// reads (never published; only its words and excerpts end up in the index).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Relative to the output root, as every link in the site is: Pagefind's
+    /// script prefixes the folder the site is served from.
+    pub url: String,
+    pub html: String,
+}
+
+/// Builds the search index of the whole briefing. Records are made in a fixed
+/// order (topics as in `site.toml`, articles in content order, terms
+/// alphabetically), which is what keeps two builds' indexes byte-identical.
+pub fn index(config: &Config, articles: &[Article], briefing: &Briefing) -> anyhow::Result<Vec<Page>> {
+    let records = records(config, articles, briefing);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("cannot start the search indexer")?;
+    let files = runtime.block_on(async {
+        let options = PagefindServiceConfig::builder()
+            .keep_index_url(true)
+            .force_language(config.language.clone())
+            .build();
+        let mut index = PagefindIndex::new(Some(options))?;
+        for record in records {
+            index
+                .add_html_file(None, Some(format!("/{}", record.url)), record.html)
+                .await
+                .with_context(|| format!("cannot index {}", record.url))?;
+        }
+        index.get_files().await
+    })?;
+    let names: Vec<String> = files
+        .iter()
+        .map(|file| file.filename.to_string_lossy().replace('\\', "/"))
+        .collect();
+    // The stemmer-less WebAssembly is needed only for a language Pagefind
+    // has no stemmer for, when no `wasm.<language>.pagefind` is written.
+    let has_language_wasm = names
+        .iter()
+        .any(|n| n.starts_with("wasm.") && n != "wasm.unknown.pagefind");
+    Ok(files
+        .into_iter()
+        .zip(names)
+        .filter_map(|(file, name)| {
+            let unused = UNUSED_BUNDLE_FILES.contains(&name.as_str())
+                || name.starts_with("playground/")
+                || (has_language_wasm && name == "wasm.unknown.pagefind");
+            (!unused).then(|| Page::new(format!("{BUNDLE_DIR}/{name}"), file.contents))
+        })
+        .collect())
+}
+
+/// Every search record, in the order they are indexed.
+pub fn records(config: &Config, articles: &[Article], briefing: &Briefing) -> Vec<Record> {
+    let language = &config.language;
+    let mut out = Vec::with_capacity(config.topics.len() + articles.len() + briefing.glossary.terms.len());
+    for topic in &config.topics {
+        let mut html = open(language, "Topic");
+        tag(&mut html, "h1", TOPIC_NAME_WEIGHT, &topic.title);
+        let aliases: Vec<&str> = topic
+            .aliases
+            .iter()
+            .map(String::as_str)
+            .filter(|alias| !alias.eq_ignore_ascii_case(&topic.title))
+            .collect();
+        if !topic.summary.is_empty() {
+            tag(&mut html, "p", TOPIC_SUMMARY_WEIGHT, &topic.summary);
+        }
+        if !aliases.is_empty() {
+            // After the summary, so that an excerpt around an alias reads
+            // "…its connectivity pillar. Also called IPOI".
+            tag(
+                &mut html,
+                "p",
+                TOPIC_NAME_WEIGHT,
+                &format!("Also called {}", aliases.join(", ")),
+            );
+            // Pagefind ranks a match in a page's metadata above any in its
+            // text; the search page weighs `aliases` above the title.
+            html.push_str("<p data-pagefind-ignore data-pagefind-meta=\"aliases\">");
+            escape_html(&aliases.join(", "), &mut html);
+            html.push_str("</p>");
+        }
+        out.push(Record {
+            url: topic_url(&topic.slug),
+            html: close(html),
+        });
+    }
+    for article in articles {
+        let mut html = open(language, "Source article");
+        tag(&mut html, "h1", ARTICLE_TITLE_WEIGHT, &article.title);
+        let about: Vec<String> = article
+            .date
+            .map(|d| format!("{} {} {}", d.day(), d.month(), d.year()))
+            .into_iter()
+            .chain(article.source.clone())
+            .collect();
+        if !about.is_empty() {
+            // Shown with the result, not searched.
+            html.push_str("<p data-pagefind-ignore data-pagefind-meta=\"about\">");
+            escape_html(&about.join(" · "), &mut html);
+            html.push_str("</p>");
+        }
+        for passage in &article.passages {
+            // An element with an id and a title is a sub-result: a hit in
+            // this passage links to it (`#p3`), not just to the article.
+            let number = passage.id.trim_start_matches('p');
+            html.push_str(&format!(
+                "<p id=\"{}\" data-pagefind-title=\"¶{}\">",
+                crate::text::escaped(&passage.id),
+                crate::text::escaped(number)
+            ));
+            escape_html(&passage.text, &mut html);
+            html.push_str("</p>");
+        }
+        out.push(Record {
+            url: article_url(&article.slug),
+            html: close(html),
+        });
+    }
+    for term in &briefing.glossary.terms {
+        let mut html = open(language, "Glossary");
+        html.push_str("<p data-pagefind-ignore data-pagefind-meta=\"title\">");
+        escape_html(&term.short, &mut html);
+        html.push_str("</p>");
+        tag(&mut html, "p", TERM_WEIGHT, &format!("{}: {}", term.short, term.long));
+        out.push(Record {
+            url: format!("glossary/index.html#term-{}", slugify(&term.short)),
+            html: close(html),
+        });
+    }
+    out
+}
+
+/// The start of a record: its language (Pagefind picks its stemmer from
+/// `lang`) and what kind of page it is, shown with each result.
+fn open(language: &str, kind: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"{}\"><body><p data-pagefind-ignore data-pagefind-meta=\"kind\">{kind}</p>",
+        crate::text::escaped(language)
+    )
+}
+
+fn close(mut html: String) -> String {
+    html.push_str("</body></html>");
+    html
+}
+
+fn tag(html: &mut String, name: &str, weight: u8, text: &str) {
+    if weight == 1 {
+        html.push_str(&format!("<{name}>"));
+    } else {
+        html.push_str(&format!("<{name} data-pagefind-weight=\"{weight}\">"));
+    }
+    escape_html(text, html);
+    html.push_str(&format!("</{name}>"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> anyhow::Result<crate::Loaded> {
+        Ok(crate::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), None)?)
+    }
+
+    #[test]
+    fn records_cover_topics_articles_and_terms_in_order() -> anyhow::Result<()> {
+        let loaded = bundled()?;
+        let (config, articles, briefing) = (&loaded.config, &loaded.articles, &loaded.briefing);
+        let records = records(config, articles, briefing);
+        let expected: Vec<String> = config
+            .topics
+            .iter()
+            .map(|t| topic_url(&t.slug))
+            .chain(articles.iter().map(|a| article_url(&a.slug)))
+            .chain(
+                briefing
+                    .glossary
+                    .terms
+                    .iter()
+                    .map(|t| format!("glossary/index.html#term-{}", slugify(&t.short))),
+            )
+            .collect();
+        let urls: Vec<&str> = records.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(urls, expected);
+
+        // The IPOI topic: its alias is weighted text and metadata.
+        let ipoi = records
+            .iter()
+            .find(|r| r.url == "topics/ipoi/index.html")
+            .ok_or_else(|| anyhow::anyhow!("no IPOI record"))?;
+        assert!(ipoi.html.contains("data-pagefind-meta=\"aliases\""), "{}", ipoi.html);
+        assert!(
+            ipoi.html.contains("data-pagefind-weight=\"10\">Also called"),
+            "{}",
+            ipoi.html
+        );
+
+        // Every passage of an article is a sub-result anchored at its id.
+        let article = &articles[0];
+        let record = &records[config.topics.len()];
+        for passage in &article.passages {
+            let number = passage.id.trim_start_matches('p');
+            let anchor = format!("<p id=\"{}\" data-pagefind-title=\"¶{number}\">", passage.id);
+            assert!(record.html.contains(&anchor), "{anchor} missing");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn index_is_byte_identical_twice_and_leaves_out_pagefinds_own_ui() -> anyhow::Result<()> {
+        let loaded = bundled()?;
+        let first = index(&loaded.config, &loaded.articles, &loaded.briefing)?;
+        let second = index(&loaded.config, &loaded.articles, &loaded.briefing)?;
+        assert_eq!(first, second);
+        let paths: Vec<&str> = first.iter().map(|p| p.path.as_str()).collect();
+        for needed in [
+            "pagefind/pagefind.js",
+            "pagefind/pagefind-worker.js",
+            "pagefind/pagefind-entry.json",
+            "pagefind/wasm.en.pagefind",
+        ] {
+            assert!(paths.contains(&needed), "{needed} missing from {paths:?}");
+        }
+        for suffix in [".pf_meta", ".pf_index", ".pf_fragment"] {
+            assert!(paths.iter().any(|p| p.ends_with(suffix)), "no {suffix} in {paths:?}");
+        }
+        for unused in UNUSED_BUNDLE_FILES.iter().chain(&["wasm.unknown.pagefind"]) {
+            assert!(
+                !paths.contains(&format!("{BUNDLE_DIR}/{unused}").as_str()),
+                "{unused} written"
+            );
+        }
+        assert!(paths
+            .iter()
+            .all(|p| p.starts_with("pagefind/") && !p.contains("playground")));
+        Ok(())
+    }
+}
