@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Summarises one lychee JSON report (run with --verbose, so successes are listed) for CI.
 
-    lychee_report.py NAME REPORT.json [--forbid URL_PREFIX]...
+    lychee_report.py NAME REPORT.json [--forbid URL_PREFIX]... [--reach-from INDEX.html]
 
 Prints one line of counts -- inputs, links checked, how many of them carry a #fragment
 (lychee was run with --include-fragments, so each of those anchors was looked up in the
 target page), excluded links grouped by host -- then every broken link with the page it
 is on. Exits 1 if any link is broken, timed out or unsupported, or if an excluded link
 starts with a forbidden prefix (in a build served on loopback, a link to the project's
-default base_url means a URL that ignores --base-url).
+default base_url means a URL that ignores --base-url). lychee does not crawl: it checks
+the links of the inputs it is given, so CI gives it every file; --reach-from (for a report
+on local files) then also fails on a page that no chain of links from INDEX.html reaches,
+404.html aside.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import argparse
 import json
 import sys
 from collections import Counter
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 SHOWN = 40  # problems printed; the count line says how many there are
 
@@ -27,6 +31,7 @@ def main() -> int:
     ap.add_argument("name")
     ap.add_argument("report")
     ap.add_argument("--forbid", action="append", default=[])
+    ap.add_argument("--reach-from", type=Path)
     args = ap.parse_args()
     with open(args.report, encoding="utf-8") as f:
         r = json.load(f)
@@ -50,6 +55,9 @@ def main() -> int:
     for page, url in excluded:
         if any(url.startswith(p) for p in args.forbid):
             problems.append(f"FORBIDDEN {url} on {page}: a build served on loopback links elsewhere")
+    if args.reach_from:
+        problems += [f"UNREACHABLE {page}: no chain of links from {args.reach_from} leads here"
+                     for page in unreachable(r["success_map"], inputs, args.reach_from)]
     for line in problems[:SHOWN]:
         print("  " + line)
     if len(problems) > SHOWN:
@@ -63,5 +71,23 @@ def main() -> int:
     return 1 if failed else 0
 
 
+def unreachable(success_map: dict, inputs: set[str], index: Path) -> list[str]:
+    """HTML inputs that no chain of working links from `index` reaches (404.html aside)."""
+    links = {str(Path(page).resolve()): {str(Path(unquote(urlsplit(e["url"]).path)).resolve())
+                                         for e in found if e["url"].startswith("file://")}
+             for page, found in success_map.items()}
+    seen, todo = set(), [str(index.resolve())]
+    while todo:
+        page = todo.pop()
+        if page not in seen:
+            seen.add(page)
+            todo.extend(links.get(page, ()))
+    pages = {str(Path(p).resolve()) for p in inputs if p.endswith(".html")}
+    return sorted(p for p in pages - seen if Path(p).name != "404.html")
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # output piped into head
+        sys.exit(1)
