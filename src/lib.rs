@@ -16,6 +16,7 @@ pub mod render;
 pub mod serve;
 pub mod source;
 pub mod svg;
+pub mod template_check;
 pub mod text;
 
 use analyze::matcher::Matcher;
