@@ -6,6 +6,7 @@ use crate::text::{fold_str, is_url_safe_slug};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use toml::Spanned;
 
 /// `site.toml` as written. Unknown keys are refused so a typo is not silently ignored.
 #[derive(Debug, Deserialize)]
@@ -33,12 +34,13 @@ struct RawConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTopic {
-    slug: String,
+    /// Spanned, so that a message about a slug or alias points at it.
+    slug: Spanned<String>,
     title: String,
     #[serde(default)]
     summary: String,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<Spanned<String>>,
 }
 
 /// The validated configuration.
@@ -99,7 +101,8 @@ impl Config {
                 summary,
                 aliases,
             } = raw;
-            let (line, column) = locate(&format!("\"{slug}\""));
+            let (line, column) = line_column(text, slug.span().start);
+            let slug = slug.into_inner();
             if !is_url_safe_slug(&slug) {
                 errors.push(
                     Diagnostic::error(
@@ -119,19 +122,21 @@ impl Config {
             }
             let mut kept = Vec::with_capacity(aliases.len());
             for alias in aliases {
+                let (alias_line, alias_column) = line_column(text, alias.span().start);
+                let alias = alias.into_inner();
                 let key = fold_str(&alias).to_lowercase();
                 if key.is_empty() {
                     errors.push(
-                        Diagnostic::error(path, format!("topic {slug:?} has an empty alias")).at(line, Some(column)),
+                        Diagnostic::error(path, format!("topic {slug:?} has an empty alias"))
+                            .at(alias_line, Some(alias_column)),
                     );
                     continue;
                 }
                 match alias_owner.get(&key) {
                     Some(owner) if owner != &slug => {
-                        let (line, column) = locate(&format!("\"{alias}\""));
                         errors.push(
                             Diagnostic::error(path, format!("alias {alias:?} is claimed by two topics, {owner:?} and {slug:?}: an alias must name one topic"))
-                                .at(line, Some(column)),
+                                .at(alias_line, Some(alias_column)),
                         );
                     }
                     _ => {
@@ -180,6 +185,29 @@ impl Config {
     }
 }
 
+/// serde's "unknown field `titel`, expected one of `title`, …" becomes
+/// "unknown key `titel`: did you mean `title`?" when one expected key is
+/// within two edits; otherwise the list of keys is kept.
+fn with_suggestion(message: String) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message;
+    };
+    let Some((unknown, expected)) = rest.split_once('`') else {
+        return message;
+    };
+    let closest = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|k| (strsim::levenshtein(k, unknown), k))
+        .min()
+        .filter(|(distance, _)| *distance <= 2);
+    match closest {
+        Some((_, key)) => format!("unknown key `{unknown}`: did you mean `{key}`?"),
+        None => format!("unknown key `{unknown}`{expected}"),
+    }
+}
+
 /// A TOML error as `file:line:column: message`, the column counting characters.
 pub fn toml_diagnostic(path: &Path, text: &str, error: &toml::de::Error) -> Diagnostic {
     // One diagnostic, one line: toml puts what it expected on a line of its own.
@@ -190,6 +218,7 @@ pub fn toml_diagnostic(path: &Path, text: &str, error: &toml::de::Error) -> Diag
         .map(str::trim)
         .collect::<Vec<_>>()
         .join(": ");
+    let message = with_suggestion(message);
     match error.span() {
         Some(span) => {
             let (line, column) = line_column(text, span.start);
@@ -226,7 +255,17 @@ mod tests {
     #[test]
     fn unknown_key_is_refused() {
         let errors = parse("title = \"T\"\ntitel = \"x\"\n").err().unwrap_or_default();
-        assert!(errors[0].to_string().contains("site.toml:2:1"), "{}", errors[0]);
+        assert_eq!(
+            errors[0].to_string(),
+            "site.toml:2:1: error: unknown key `titel`: did you mean `title`?"
+        );
+        let errors = parse("title = \"T\"\n[[topics]]\nslug = \"a\"\ntitle = \"A\"\nnames = []\n")
+            .err()
+            .unwrap_or_default();
+        assert_eq!(
+            errors[0].to_string(),
+            "site.toml:5:1: error: unknown key `names`, expected one of `slug`, `title`, `summary`, `aliases`"
+        );
     }
 
     #[test]
@@ -243,7 +282,28 @@ aliases = ["MoC"]
 "#;
         let errors = parse(text).err().unwrap_or_default();
         let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        assert!(all.iter().any(|e| e.contains("not URL-safe")), "{all:?}");
-        assert!(all.iter().any(|e| e.contains("claimed by two topics")), "{all:?}");
+        assert_eq!(
+            all,
+            [
+                r#"site.toml:7:8: error: topic slug "B c" is not URL-safe: use lowercase letters, digits and hyphens, e.g. "b-c""#,
+                r#"site.toml:9:12: error: alias "MoC" is claimed by two topics, "a" and "B c": an alias must name one topic"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn unsafe_slugs_are_located_even_when_escaped() {
+        for (slug, written) in [
+            ("../../x", r#""../../x""#),
+            ("/etc/x", r#""/etc/x""#),
+            ("C:\\x", r#""C:\\x""#),
+        ] {
+            let text = format!("title = \"T\"\n[[topics]]\ntitle = \"A\"\nslug = {written}\n");
+            let errors = parse(&text).err().unwrap_or_default();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            let shown = errors[0].to_string();
+            assert!(shown.starts_with("site.toml:4:8: error: topic slug"), "{shown}");
+            assert!(shown.contains(&format!("{slug:?} is not URL-safe")), "{shown}");
+        }
     }
 }

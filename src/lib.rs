@@ -18,6 +18,7 @@ pub mod search;
 pub mod serve;
 pub mod source;
 pub mod svg;
+pub mod template_check;
 pub mod text;
 
 use analyze::matcher::Matcher;

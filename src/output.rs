@@ -446,7 +446,12 @@ fn clean_leftovers(parent: &Path, name: &str, spare: &Path) {
     let Ok(entries) = fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().to_string();
-        if let Some(pid) = file_name.strip_prefix(&prefix) {
+        // Only names this module makes (prefix and a process id) are removed:
+        // a user's `.public.briefing-new-notes` is left alone.
+        let pid = file_name
+            .strip_prefix(&prefix)
+            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        if let Some(pid) = pid {
             let alive = Path::new("/proc").join(pid).exists();
             if !alive && (spare.exists() || fs::rename(entry.path(), spare).is_err()) {
                 let _ = fs::remove_dir_all(entry.path());

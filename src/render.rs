@@ -79,6 +79,7 @@ impl Templates {
             .iter()
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
+        let mut user = std::collections::BTreeSet::new();
         if templates_dir.is_dir() {
             let mut entries: Vec<_> = std::fs::read_dir(templates_dir)
                 .with_context(|| format!("cannot read {}", templates_dir.display()))?
@@ -98,6 +99,7 @@ impl Templates {
                 let source = std::fs::read_to_string(&path)
                     .with_context(|| format!("cannot read template {}", path.display()))?;
                 sources.retain(|(n, _)| n != &name);
+                user.insert(name.clone());
                 sources.push((name, source));
             }
         }
@@ -114,6 +116,7 @@ impl Templates {
         // Tera's default escaper also escapes `/`, which bloats every link and
         // is not needed for safety; ours escapes & < > " ' only.
         tera.set_escape_fn(escape_for_tera);
+        crate::template_check::check(&tera, &sources, &user)?;
         tera.add_raw_templates(sources)
             .map_err(|e| anyhow!(tera_chain(&e)))
             .context("a template in templates/ has an error")?;

@@ -318,6 +318,8 @@ mod tests {
         std::fs::write(dir.path().join("secret.txt"), "secret")?;
         #[cfg(unix)]
         std::os::unix::fs::symlink(dir.path().join("secret.txt"), site.join("link.txt"))?;
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path(), site.join("up"))?;
         let real_site = site.canonicalize()?;
         assert_eq!(resolve(&site, "/"), Some(real_site.join("index.html")));
         assert_eq!(
@@ -340,6 +342,15 @@ mod tests {
             "/%00",
             "/link.txt",
             "/missing.html",
+            "/etc/passwd",
+            "/%2E%2e%2fsecret.txt",
+            "/.%2e/secret.txt",
+            "/..%5csecret.txt",
+            "/%2e%2e%5csecret.txt",
+            "/C:%5cWindows%5cwin.ini",
+            "/%c0%ae%c0%ae/secret.txt",
+            "/up/secret.txt",
+            "/up/site/../secret.txt",
         ] {
             assert_eq!(resolve(&site, bad), None, "{bad}");
         }

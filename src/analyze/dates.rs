@@ -591,10 +591,14 @@ impl Scan<'_> {
                 if c.month.is_some() {
                     precise.push(year);
                 }
+                // A day checked against no year ("31 Feb") is checked again now
+                // that the year is known; a day that does not exist is dropped,
+                // as `with_year` does, leaving the month.
+                let day = c.day.filter(|&d| c.month.is_some_and(|m| valid(year, m, Some(d))));
                 let date = PartialDate {
                     year,
                     month: c.month,
-                    day: c.day,
+                    day,
                 };
                 group_out.push(DateMention {
                     date,
@@ -897,5 +901,33 @@ mod tests {
         let reps = mb / 17;
         assert_eq!(check_spans(&"in 2019 in March ".repeat(reps)), reps);
         check_spans(&soup(7, mb / 4));
+    }
+}
+
+#[cfg(test)]
+mod fuzz_regressions {
+    use super::*;
+    use time::macros::date;
+
+    /// Found by `cargo fuzz run dates`: a day and month whose year comes later
+    /// (from the publication date or the sentence) was not checked against
+    /// that year, so "31 Feb" became 31 February.
+    #[test]
+    fn a_day_resolved_against_a_later_year_must_exist() {
+        for (text, published) in [
+            ("31 Feb", Some(date!(2021 - 03 - 01))),
+            ("In 2021 talks began on 30 February.", None),
+            ("29 February", Some(date!(2021 - 03 - 01))),
+        ] {
+            for m in find_dates(text, published) {
+                if let (Some(month), Some(day)) = (m.date.month, m.date.day) {
+                    assert!(valid(m.date.year, month, Some(day)), "{text:?} gave {:?}", m.date);
+                }
+            }
+        }
+        let leap = find_dates("29 February", Some(date!(2020 - 03 - 01)));
+        assert_eq!(leap.first().map(|m| m.date.datetime()).as_deref(), Some("2020-02-29"));
+        let not_leap = find_dates("29 February", Some(date!(2021 - 03 - 01)));
+        assert_eq!(not_leap.first().map(|m| m.date.datetime()).as_deref(), Some("2021-02"));
     }
 }

@@ -2,6 +2,7 @@
 //! passages that match no topic and the topics that no passage matches.
 
 use super::{print_diagnostics, ProjectArgs};
+use briefing::diagnostics::Failed;
 use briefing::text::excerpt;
 
 #[derive(Debug, clap::Args)]
@@ -12,7 +13,19 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let root = &args.project.root;
-    let loaded = briefing::load(root, None)?;
+    // Templates are checked even when the content has errors, so that one run
+    // lists every problem.
+    let templates = briefing::render::Templates::load(&root.join("templates"));
+    let loaded = match briefing::load(root, None) {
+        Ok(loaded) => loaded,
+        Err(Failed(mut problems)) => {
+            if let Some(Failed(more)) = templates.as_ref().err().and_then(|e| e.downcast_ref::<Failed>()) {
+                problems.extend(more.iter().cloned());
+            }
+            return Err(Failed(problems).into());
+        }
+    };
+    templates?;
     briefing::render_site(root, &loaded, &|_, _| false, &|_page| Ok(()))?;
     print_diagnostics(&loaded.warnings);
     let unmatched = loaded.briefing.unmatched();

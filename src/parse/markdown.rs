@@ -97,6 +97,7 @@ pub(crate) fn parse(body: &str, first_line: usize, options: &ParseOptions) -> Pa
     let mut heading: Option<(u8, String)> = None;
     let mut code: Option<(String, String)> = None;
     let mut table: Option<Vec<Event>> = None;
+    let mut table_links: Vec<bool> = Vec::new();
     let mut list_depth = 0usize;
     let mut list_start = (false, 0usize);
     let mut in_item = 0usize;
@@ -127,10 +128,22 @@ pub(crate) fn parse(body: &str, first_line: usize, options: &ParseOptions) -> Pa
                     table = None;
                 }
                 Event::Html(raw) | Event::InlineHtml(raw) => events.push(inline_html(&raw, options.allow_html)),
-                Event::Start(Tag::Link { dest_url, .. }) if !is_safe_url(&dest_url) => {
-                    events.push(Event::Start(Tag::Emphasis))
+                // An unsafe link or image keeps its text (the image its alt
+                // text) and loses its target; `table_links` remembers which
+                // links were kept so each end tag matches its start.
+                Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+                    if !is_safe_url(dest_url) =>
+                {
+                    table_links.push(false);
+                    events.push(Event::Start(Tag::Emphasis));
                 }
-                Event::End(TagEnd::Link) => events.push(Event::End(TagEnd::Emphasis)),
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                    table_links.push(true);
+                    events.push(event);
+                }
+                Event::End(TagEnd::Link | TagEnd::Image) if table_links.pop() == Some(false) => {
+                    events.push(Event::End(TagEnd::Emphasis))
+                }
                 other => events.push(other),
             }
             continue;
@@ -434,5 +447,23 @@ mod tests {
         assert!(!is_safe_url("data:text/html,hi"));
         let parsed = parse_md("[click](javascript:alert(1))\n", false);
         assert!(parsed.passages[0].runs.iter().all(|r| !matches!(r, Run::LinkStart(_))));
+    }
+
+    /// Found by `cargo fuzz run parse_article`: inside a table, an image's
+    /// `data:` target reached the page, and every link end became `</em>`,
+    /// so a safe link was left unclosed.
+    #[test]
+    fn table_cells_drop_unsafe_images_and_close_links() {
+        let parsed = parse_md(
+            "| a | b |\n|---|---|\n| ![i](data:text/html,x) [ok](https://example.org) | [no](javascript:x) |\n",
+            false,
+        );
+        let Block::Html { html } = &parsed.blocks[0] else {
+            panic!("{:?}", parsed.blocks)
+        };
+        assert!(!html.contains("data:") && !html.contains("javascript:"), "{html}");
+        assert!(html.contains("<em>i</em>"), "{html}");
+        assert!(html.contains("<a href=\"https://example.org\">ok</a>"), "{html}");
+        assert!(html.contains("<em>no</em>"), "{html}");
     }
 }

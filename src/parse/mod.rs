@@ -103,6 +103,15 @@ pub fn parse_article(file: &SourceFile, options: &ParseOptions) -> ParseResult {
     };
 
     let (date_prefix, stem_rest) = date_prefix(stem);
+    if date_prefix.is_none() && looks_like_date(stem) {
+        return Err(vec![Diagnostic::error(
+            &file.rel,
+            format!(
+                "the file name starts with {}, which is not a calendar date: rename the file (YYYY-MM-DD-…)",
+                &stem[..10]
+            ),
+        )]);
+    }
     let date = front.date.or(date_prefix);
     if date.is_none() {
         warnings.push(Diagnostic::warning(
@@ -186,9 +195,15 @@ pub fn decode(rel: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(e) => {
+            // Everything before the bad byte is valid, so its line and column
+            // (in characters) can be counted as in any other message.
             let at = e.valid_up_to();
-            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            Err(Diagnostic::error(rel, format!("invalid UTF-8 at byte {at}: save the file as UTF-8")).at(line, None))
+            let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let (line, column) = crate::diagnostics::line_column(before, at);
+            Err(
+                Diagnostic::error(rel, format!("invalid UTF-8 at byte {at}: save the file as UTF-8"))
+                    .at(line, Some(column)),
+            )
         }
     }
 }
@@ -220,6 +235,16 @@ pub fn date_prefix(stem: &str) -> (Option<Date>, &str) {
         }
     }
     (None, stem)
+}
+
+/// True when `text` starts with the shape `NNNN-NN-NN`, a date or not.
+fn looks_like_date(text: &str) -> bool {
+    let shape = b"0000-00-00";
+    text.len() >= shape.len()
+        && text
+            .bytes()
+            .zip(shape)
+            .all(|(b, &s)| if s == b'0' { b.is_ascii_digit() } else { b == s })
 }
 
 /// `YYYY-MM-DD` → a real calendar date (2020-02-30 is not one).
@@ -301,7 +326,7 @@ mod tests {
         .unwrap_or_default();
         assert_eq!(
             errors[0].to_string(),
-            "content/bad.txt:2: error: invalid UTF-8 at byte 7: save the file as UTF-8"
+            "content/bad.txt:2:5: error: invalid UTF-8 at byte 7: save the file as UTF-8"
         );
     }
 
@@ -323,5 +348,14 @@ mod tests {
     fn impossible_dates_are_not_dates() {
         assert!(parse_iso_date("2020-02-30").is_none());
         assert!(parse_iso_date("2020-02-29").is_some());
+        let errors = parse("content/2020-02-30-talks.txt", "Text.\n")
+            .err()
+            .unwrap_or_default();
+        assert_eq!(
+            errors[0].to_string(),
+            "content/2020-02-30-talks.txt: error: the file name starts with 2020-02-30, which is not a calendar date: rename the file (YYYY-MM-DD-…)"
+        );
+        assert!(parse("content/2020-10-07-talks.txt", "Text.\n").is_ok());
+        assert!(parse("content/1234-talks.txt", "Text.\n").is_ok());
     }
 }
