@@ -52,6 +52,19 @@ pub struct Record {
     pub html: String,
 }
 
+/// The language Pagefind indexes in: the primary subtag of `site.toml`'s
+/// `language` ("pt" for "pt-BR"), or "unknown" when that is not 2–8 ASCII
+/// letters. Pagefind picks its stemmer from it and puts it in file names; a
+/// long or odd value made it panic (found by tests/hostile.rs).
+fn index_language(language: &str) -> String {
+    let primary = language.split(['-', '_']).next().unwrap_or_default();
+    if (2..=8).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic()) {
+        primary.to_ascii_lowercase()
+    } else {
+        "unknown".to_string()
+    }
+}
+
 /// Builds the search index of the whole briefing. Records are made in a fixed
 /// order (topics as in `site.toml`, articles in content order, terms
 /// alphabetically), which is what keeps two builds' indexes byte-identical.
@@ -63,7 +76,7 @@ pub fn index(config: &Config, articles: &[Article], briefing: &Briefing) -> anyh
     let files = runtime.block_on(async {
         let options = PagefindServiceConfig::builder()
             .keep_index_url(true)
-            .force_language(config.language.clone())
+            .force_language(index_language(&config.language))
             .build();
         let mut index = PagefindIndex::new(Some(options))?;
         for record in records {
@@ -97,7 +110,7 @@ pub fn index(config: &Config, articles: &[Article], briefing: &Briefing) -> anyh
 
 /// Every search record, in the order they are indexed.
 pub fn records(config: &Config, articles: &[Article], briefing: &Briefing) -> Vec<Record> {
-    let language = &config.language;
+    let language = &index_language(&config.language);
     let mut out = Vec::with_capacity(config.topics.len() + articles.len() + briefing.glossary.terms.len());
     for topic in &config.topics {
         let mut html = open(language, "Topic");
@@ -203,6 +216,16 @@ fn tag(html: &mut String, name: &str, weight: u8, text: &str) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn index_language_is_a_short_tag_or_unknown() {
+        assert_eq!(index_language("en"), "en");
+        assert_eq!(index_language("pt-BR"), "pt");
+        assert_eq!(index_language("en\" onmouseover=\"alert(1)"), "unknown");
+        assert_eq!(index_language(&"x".repeat(60)), "unknown");
+        assert_eq!(index_language(""), "unknown");
+    }
+
     use super::*;
 
     fn bundled() -> anyhow::Result<crate::Loaded> {

@@ -16,10 +16,44 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// `<script>` elements the project itself writes into built pages, as their
-/// `src`. None: a built site runs no script. (`briefing serve` adds one,
+/// `src`. None: the only script a built site runs is inline, on the search
+/// page (see `own_inline_scripts`). (`briefing serve` adds one,
 /// `<script src="/__briefing/reload.js">`, to the pages it serves, never to
 /// the output folder; `serve.rs` tests it.)
 const OWN_SCRIPTS: [&str; 0] = [];
+
+/// The site icon: a `data:image/svg+xml` URL on `<link rel="icon">`, written
+/// verbatim in the built-in base template (an image, which runs nothing).
+/// Allowed only on a `<link>` and only character for character.
+fn is_own_icon(element: &str, url: &str) -> bool {
+    element == "link"
+        && url.starts_with("data:image/svg+xml,")
+        && briefing::render::BUILTIN_TEMPLATES
+            .iter()
+            .any(|(name, source)| *name == "base.html" && source.contains(&format!("href=\"{url}\"")))
+}
+
+/// The bodies of the inline scripts of the built-in templates, exactly as
+/// written: a script in the output is the project's own only if its text is
+/// one of these, character for character (no payload can make it so).
+fn own_inline_scripts() -> Vec<String> {
+    let mut scripts = Vec::new();
+    for (_, source) in briefing::render::BUILTIN_TEMPLATES.iter() {
+        let mut rest = *source;
+        while let Some(start) = rest.find("<script") {
+            let Some(open_end) = rest[start..].find('>') else { break };
+            let body_start = start + open_end + 1;
+            let Some(len) = rest[body_start..].find("</script>") else {
+                break;
+            };
+            // The one template value in them is the page's root: "../" on
+            // the search page, the only page with a script.
+            scripts.push(rest[body_start..body_start + len].replace("{{ page.root }}", "../"));
+            rest = &rest[body_start + len..];
+        }
+    }
+    scripts
+}
 
 /// Attributes whose value a browser follows or loads as a URL.
 const URL_ATTRIBUTES: [&str; 9] = [
@@ -193,7 +227,13 @@ fn violations(html: &str) -> Vec<String> {
         };
         if name == "script" {
             let src = value.attr("src").unwrap_or("");
-            if !OWN_SCRIPTS.contains(&src) {
+            let text: String = element.text().collect();
+            let own = if src.is_empty() {
+                own_inline_scripts().contains(&text)
+            } else {
+                OWN_SCRIPTS.contains(&src)
+            };
+            if !own {
                 found.push(format!(
                     "script element: {} {:?}",
                     describe(),
@@ -208,7 +248,7 @@ fn violations(html: &str) -> Vec<String> {
             if attribute.starts_with("on") {
                 found.push(format!("event handler {attribute}: {}", describe()));
             }
-            if URL_ATTRIBUTES.contains(&attribute.as_str()) && is_dangerous_url(text) {
+            if URL_ATTRIBUTES.contains(&attribute.as_str()) && is_dangerous_url(text) && !is_own_icon(name, text) {
                 found.push(format!("dangerous URL in {attribute}: {}", describe()));
             }
             if attribute == "srcset" && text.split(',').any(is_dangerous_url) {
