@@ -65,18 +65,87 @@ fn index_language(language: &str) -> String {
     }
 }
 
+/// Pagefind holds every record it indexes in memory, several times over
+/// while it builds (about 45 times the records' size at its peak: 2.2 GB for
+/// the 48 MB of records of 10,000 articles). So records are indexed in parts
+/// of at most this many bytes, each written and dropped before the next; the
+/// search page merges the parts (Pagefind's `mergeIndex`). The first part
+/// holds the topics, so that their weights rank them among each other.
+pub const PART_BYTES: usize = 12_000_000;
+
+/// Lists the extra parts for the search page, `{"parts":["part-2/", …]}`,
+/// relative to `pagefind/`.
+pub const PARTS_FILE: &str = "parts.json";
+
 /// Builds the search index of the whole briefing. Records are made in a fixed
 /// order (topics as in `site.toml`, articles in content order, terms
-/// alphabetically), which is what keeps two builds' indexes byte-identical.
+/// alphabetically) and split into parts by size alone, which is what keeps
+/// two builds' indexes byte-identical.
 pub fn index(config: &Config, articles: &[Article], briefing: &Briefing) -> anyhow::Result<Vec<Page>> {
-    let records = records(config, articles, briefing);
+    index_in_parts(config, articles, briefing, PART_BYTES)
+}
+
+/// `index`, with parts of at most `part_bytes` of records (at least one
+/// record each).
+pub fn index_in_parts(
+    config: &Config,
+    articles: &[Article],
+    briefing: &Briefing,
+    part_bytes: usize,
+) -> anyhow::Result<Vec<Page>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("cannot start the search indexer")?;
+    let mut parts: Vec<Vec<Record>> = vec![Vec::new()];
+    let mut size = 0;
+    for record in records(config, articles, briefing) {
+        if size + record.html.len() > part_bytes && parts.last().is_some_and(|p| !p.is_empty()) {
+            parts.push(Vec::new());
+            size = 0;
+        }
+        size += record.html.len();
+        if let Some(part) = parts.last_mut() {
+            part.push(record);
+        }
+    }
+    let mut pages = Vec::new();
+    let mut extra = Vec::new();
+    for (number, part) in parts.into_iter().enumerate() {
+        let dir = if number == 0 {
+            BUNDLE_DIR.to_string()
+        } else {
+            extra.push(format!("\"part-{}/\"", number + 1));
+            format!("{BUNDLE_DIR}/part-{}", number + 1)
+        };
+        pages.extend(index_part(
+            &runtime,
+            &index_language(&config.language),
+            part,
+            &dir,
+            number == 0,
+        )?);
+    }
+    pages.push(Page::new(
+        format!("{BUNDLE_DIR}/{PARTS_FILE}"),
+        format!("{{\"parts\":[{}]}}\n", extra.join(",")).into_bytes(),
+    ));
+    Ok(pages)
+}
+
+/// One Pagefind index of `records`, its files under `dir`. The first part
+/// carries the script and the WebAssembly; the others only their index, as
+/// parts merged into the first one share its WebAssembly.
+fn index_part(
+    runtime: &tokio::runtime::Runtime,
+    language: &str,
+    records: Vec<Record>,
+    dir: &str,
+    first: bool,
+) -> anyhow::Result<Vec<Page>> {
     let files = runtime.block_on(async {
         let options = PagefindServiceConfig::builder()
             .keep_index_url(true)
-            .force_language(index_language(&config.language))
+            .force_language(language.to_string())
             .build();
         let mut index = PagefindIndex::new(Some(options))?;
         for record in records {
@@ -100,10 +169,12 @@ pub fn index(config: &Config, articles: &[Article], briefing: &Briefing) -> anyh
         .into_iter()
         .zip(names)
         .filter_map(|(file, name)| {
+            let script = name.starts_with("wasm.") || name == "pagefind.js" || name == "pagefind-worker.js";
             let unused = UNUSED_BUNDLE_FILES.contains(&name.as_str())
                 || name.starts_with("playground/")
-                || (has_language_wasm && name == "wasm.unknown.pagefind");
-            (!unused).then(|| Page::new(format!("{BUNDLE_DIR}/{name}"), file.contents))
+                || (has_language_wasm && name == "wasm.unknown.pagefind")
+                || (!first && script);
+            (!unused).then(|| Page::new(format!("{dir}/{name}"), file.contents))
         })
         .collect())
 }
@@ -303,6 +374,36 @@ mod tests {
         assert!(paths
             .iter()
             .all(|p| p.starts_with("pagefind/") && !p.contains("playground")));
+        let parts = first.iter().find(|p| p.path == "pagefind/parts.json");
+        assert_eq!(parts.map(|p| p.bytes.as_slice()), Some(&b"{\"parts\":[]}\n"[..]));
+        Ok(())
+    }
+
+    #[test]
+    fn a_large_briefing_is_indexed_in_parts_that_share_the_first_ones_script() -> anyhow::Result<()> {
+        let loaded = bundled()?;
+        let (config, articles, briefing) = (&loaded.config, &loaded.articles, &loaded.briefing);
+        // Every article record is larger than 2 KB, so each is a part of its own.
+        let pages = index_in_parts(config, articles, briefing, 2_000)?;
+        let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        let listed = pages
+            .iter()
+            .find(|p| p.path == "pagefind/parts.json")
+            .map(|p| String::from_utf8_lossy(&p.bytes).into_owned())
+            .unwrap_or_default();
+        let count = listed.matches("part-").count();
+        assert!(count >= articles.len(), "{listed}");
+        for k in 2..=count + 1 {
+            let dir = format!("pagefind/part-{k}/");
+            assert!(listed.contains(&format!("\"part-{k}/\"")), "{listed}");
+            assert!(
+                paths.contains(&format!("{dir}pagefind-entry.json").as_str()),
+                "{dir}: no entry"
+            );
+            let script = |p: &&str| p.starts_with(&dir) && (p.contains("/wasm.") || p.ends_with(".js"));
+            assert!(!paths.iter().any(script), "{dir} repeats the script");
+        }
+        assert_eq!(pages, index_in_parts(config, articles, briefing, 2_000)?);
         Ok(())
     }
 }
