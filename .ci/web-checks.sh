@@ -89,10 +89,18 @@ echo "both reject a copy whose build job says run-on instead of runs-on"
 
 # ---------------------------------------------------------------- builds
 step "building the sites"
-cargo build --locked --quiet
-target_dir=$(cargo metadata --format-version 1 --no-deps --locked |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-briefing=${BRIEFING_BIN:-$target_dir/debug/briefing}
+# The binary the test suite ran: after `cargo test` this compiles nothing, where a plain
+# `cargo build` would rebuild dependencies without the dev-dependencies' features.
+briefing=${BRIEFING_BIN:-$(cargo test --locked --no-run --quiet --message-format=json | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "briefing" \
+            and "bin" in m["target"]["kind"] and not m["profile"]["test"]:
+        print(m["executable"])
+')}
+[ -x "$briefing" ] || die "no briefing binary (cargo test --no-run failed?): '$briefing'"
+echo "briefing binary: $briefing"
 srv=$work/srv
 mkdir -p "$srv/tmp" "$srv/prefixed" "$srv/big"
 "$briefing" build -q -o "$work/file"
