@@ -671,26 +671,30 @@ fn chown_tree(dir: &Path, uid: u32) -> Result<()> {
 // Faults while writing
 // ---------------------------------------------------------------------------
 
-/// True when this process may make a user and mount namespace (to mount a
-/// small tmpfs without touching the host's mounts).
-fn namespaces_work() -> bool {
-    Command::new("unshare")
-        .args(["-Urm", "true"])
-        .output()
-        .is_ok_and(|o| o.status.success())
+/// The `unshare` flags that give this process a private mount namespace, in
+/// which it may mount a small tmpfs without touching the host's mounts: a user
+/// namespace as well (`-Urm`, for anyone where the kernel allows it), or a
+/// mount namespace alone (`-m`, for root where user namespaces are refused).
+fn namespace_flags() -> Option<&'static str> {
+    ["-Urm", "-m"].into_iter().find(|flags| {
+        Command::new("unshare")
+            .args([flags, "true"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
 }
 
 /// Runs `script` with bash inside a private mount namespace, where `$MNT` is a
 /// tmpfs of `size`, `$B` the binary and the project folder the working folder.
 /// The mount disappears with the namespace.
-fn in_tmpfs(project: &Project, size: &str, script: &str) -> Result<Run> {
+fn in_tmpfs(project: &Project, flags: &str, size: &str, script: &str) -> Result<Run> {
     let mount_point = project.root().join("mnt");
     fs::create_dir_all(&mount_point)?;
     let script = format!("set -u\nmount -t tmpfs -o size={size} tmpfs \"$MNT\" || exit 99\n{script}");
     run_in(
         project.root(),
         Command::new("unshare")
-            .args(["-Urm", "bash", "-c", &script])
+            .args([flags, "bash", "-c", &script])
             .env("MNT", &mount_point)
             .env("B", env!("CARGO_BIN_EXE_briefing")),
     )
@@ -701,14 +705,16 @@ const DIGEST: &str = "(cd \"$MNT\" && find site -type f | sort | xargs sha256sum
 
 #[test]
 fn a_full_disk_or_read_only_output_fails_clearly_and_keeps_the_previous_site() -> Result<()> {
-    if !namespaces_work() {
+    let Some(flags) = namespace_flags() else {
         ensure!(
             !in_ci(),
-            "unshare -Urm is not permitted here: cannot mount a small tmpfs"
+            "neither `unshare -Urm` nor `unshare -m` is permitted: cannot mount a small tmpfs"
         );
-        eprintln!("skipped: unshare -Urm is not permitted, so no small tmpfs can be mounted to fill or make read-only");
+        eprintln!(
+            "skipped: no mount namespace (unshare -Urm or -m), so no small tmpfs can be filled or made read-only"
+        );
         return Ok(());
-    }
+    };
     let project = Project::new()?;
     // Enough paragraphs to need several megabytes of pages.
     let paragraphs: Vec<String> = (0..3000)
@@ -729,7 +735,7 @@ $B build -q --output "$MNT/site" 2> ro.txt; echo "read-only exit $?"
 {DIGEST} > after-ro.txt
 "#
     );
-    let run = in_tmpfs(&project, "600k", &script)?;
+    let run = in_tmpfs(&project, flags, "600k", &script)?;
     ensure!(
         run.code == Some(0),
         "the script failed ({:?}):\n{}{}",

@@ -12,6 +12,11 @@ use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGener
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+/// syntect highlights a few megabytes a second (its regexes backtrack), so a
+/// pasted 50 MB log in a code fence would hold the build for minutes; past
+/// this size a block is shown as plain text.
+const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;
+
 /// Syntax highlighting, loaded on first use: most briefings hold no code, and
 /// loading syntect's syntax set costs tens of milliseconds.
 #[derive(Default)]
@@ -24,8 +29,12 @@ impl Highlighter {
         Self::default()
     }
 
-    /// `<pre><code>` with syntect's classes; plain escaped text for an unknown language.
+    /// `<pre><code>` with syntect's classes; plain escaped text for an unknown
+    /// language, and for a block too long to highlight in reasonable time.
     pub fn highlight(&self, code: &str, language: &str) -> String {
+        if code.len() > MAX_HIGHLIGHT_BYTES {
+            return format!("<pre class=\"code\"><code>{}</code></pre>", escaped(code));
+        }
         let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
         let syntax = syntaxes
             .find_syntax_by_token(language)
@@ -405,6 +414,18 @@ mod tests {
         assert!(matches!(parsed.blocks[1], Block::Heading { level: 2, .. }));
         assert!(matches!(&parsed.blocks[2], Block::List { ordered: false, passages } if passages.len() == 3));
         assert!(matches!(&parsed.blocks[3], Block::List { ordered: true, .. }));
+    }
+
+    #[test]
+    fn huge_code_blocks_are_shown_plain() {
+        let code = "let x = 1; // <b>\n".repeat(MAX_HIGHLIGHT_BYTES / 10);
+        let html = Highlighter::new().highlight(&code, "rust");
+        assert!(
+            html.starts_with("<pre class=\"code\"><code>let x = 1; // &lt;b&gt;\n"),
+            "{}",
+            &html[..80]
+        );
+        assert!(!html.contains("<span"));
     }
 
     #[test]
