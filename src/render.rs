@@ -745,9 +745,9 @@ impl<'a> Renderer<'a> {
         } else {
             config.description.clone()
         };
-        self.emit(Page {
-            path: "index.html".into(),
-            bytes: templates.render(
+        self.emit(Page::new(
+            "index.html",
+            templates.render(
                 "index.html",
                 &IndexContext {
                     site: &site,
@@ -766,14 +766,12 @@ impl<'a> Renderer<'a> {
                     article_count: articles.len(),
                 },
             )?,
-            key: None,
-            kept: false,
-        })?;
+        ))?;
 
         // Every topic, in a compact list.
-        self.emit(Page {
-            path: "topics/index.html".into(),
-            bytes: templates.render(
+        self.emit(Page::new(
+            "topics/index.html",
+            templates.render(
                 "topics.html",
                 &IndexContext {
                     site: &site,
@@ -790,9 +788,7 @@ impl<'a> Renderer<'a> {
                     article_count: articles.len(),
                 },
             )?,
-            key: None,
-            kept: false,
-        })?;
+        ))?;
 
         // Topic pages, each paged through when it has many passages.
         (0..config.topics.len())
@@ -815,9 +811,9 @@ impl<'a> Renderer<'a> {
             .take(ARTICLES_PER_PAGE)
             .map(|&a| self.article_card(a))
             .collect();
-        self.emit(Page {
-            path: "articles/index.html".into(),
-            bytes: templates.render(
+        self.emit(Page::new(
+            "articles/index.html",
+            templates.render(
                 "articles.html",
                 &ListContext {
                     site: &site,
@@ -840,9 +836,7 @@ impl<'a> Renderer<'a> {
                     articles: newest,
                 },
             )?,
-            key: None,
-            kept: false,
-        })?;
+        ))?;
         if paged {
             for (index, range) in ranges.iter().enumerate() {
                 let number = index + 1;
@@ -885,9 +879,9 @@ impl<'a> Renderer<'a> {
         // Glossary and timeline.
         let path = "glossary/index.html";
         let terms = self.term_views();
-        self.emit(Page {
-            path: path.into(),
-            bytes: templates.render(
+        self.emit(Page::new(
+            path,
+            templates.render(
                 "glossary.html",
                 &GlossaryContext {
                     site: &site,
@@ -900,18 +894,16 @@ impl<'a> Renderer<'a> {
                     terms,
                 },
             )?,
-            key: None,
-            kept: false,
-        })?;
+        ))?;
         self.render_timeline(&site)?;
         self.render_search_and_print(&site)?;
 
         // The 404 page is served at any depth, so only absolute links work there.
         let mut not_found = self.page_view("404.html", "Page not found".into(), description, "404");
         not_found.root = config.base_url.clone();
-        self.emit(Page {
-            path: "404.html".into(),
-            bytes: templates.render(
+        self.emit(Page::new(
+            "404.html",
+            templates.render(
                 "404.html",
                 &ListContext {
                     site: &site,
@@ -920,37 +912,21 @@ impl<'a> Renderer<'a> {
                     archive: None,
                 },
             )?,
-            key: None,
-            kept: false,
-        })?;
+        ))?;
 
         self.emit(self.feed(&site)?)?;
         self.emit(self.sitemap()?)?;
-        self.emit(Page {
-            path: "robots.txt".into(),
-            bytes: format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
-            key: None,
-            kept: false,
-        })?;
-        self.emit(Page {
-            path: ".nojekyll".into(),
-            bytes: Vec::new(),
-            key: None,
-            kept: false,
-        })?;
-        self.emit(Page {
-            path: "assets/highlight.css".into(),
-            bytes: crate::parse::Highlighter::stylesheet().into_bytes(),
-            key: None,
-            kept: false,
-        })?;
+        self.emit(Page::new(
+            "robots.txt",
+            format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
+        ))?;
+        self.emit(Page::new(".nojekyll", Vec::new()))?;
+        self.emit(Page::new(
+            "assets/highlight.css",
+            crate::parse::Highlighter::stylesheet().into_bytes(),
+        ))?;
         if let Some(domain) = &config.cname {
-            self.emit(Page {
-                path: "CNAME".into(),
-                bytes: format!("{}\n", domain.trim()).into_bytes(),
-                key: None,
-                kept: false,
-            })?;
+            self.emit(Page::new("CNAME", format!("{}\n", domain.trim()).into_bytes()))?;
         }
         Ok(self
             .paths
@@ -1074,9 +1050,9 @@ impl<'a> Renderer<'a> {
             ..
         } = *self.input;
         let path = "search/index.html";
-        self.emit(Page {
-            path: path.into(),
-            bytes: templates.render(
+        self.emit(Page::new(
+            path,
+            templates.render(
                 "search.html",
                 &ListContext {
                     site,
@@ -1090,9 +1066,7 @@ impl<'a> Renderer<'a> {
                     archive: None,
                 },
             )?,
-            key: None,
-            kept: false,
-        })?;
+        ))?;
         let path = "print/index.html";
         let root = root_of(path);
         let topics = (0..config.topics.len())
@@ -1115,9 +1089,9 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let timeline = &briefing.timeline;
-        self.emit(Page {
-            path: path.into(),
-            bytes: templates.render(
+        self.emit(Page::new(
+            path,
+            templates.render(
                 "print.html",
                 &PrintContext {
                     site,
@@ -1139,9 +1113,7 @@ impl<'a> Renderer<'a> {
                     article_count: articles.len(),
                 },
             )?,
-            key: None,
-            kept: false,
-        })
+        ))
     }
 
     /// The glossary's terms, each with the first places it is defined.
@@ -1769,14 +1741,12 @@ impl<'a> Renderer<'a> {
             .chronological
             .first()
             .map_or_else(|| rfc3339(None), |&a| rfc3339(input.articles[a].date));
-        Ok(Page {
-            path: "atom.xml".into(),
-            bytes: input
+        Ok(Page::new(
+            "atom.xml",
+            input
                 .templates
                 .render("atom.xml", &FeedContext { site, updated, entries })?,
-            key: None,
-            kept: false,
-        })
+        ))
     }
 
     /// Every HTML page emitted so far, in sorted order (pages arrive from
@@ -1793,11 +1763,9 @@ impl<'a> Renderer<'a> {
                 lastmod: None,
             })
             .collect();
-        Ok(Page {
-            path: "sitemap.xml".into(),
-            bytes: self.input.templates.render("sitemap.xml", &SitemapContext { urls })?,
-            key: None,
-            kept: false,
-        })
+        Ok(Page::new(
+            "sitemap.xml",
+            self.input.templates.render("sitemap.xml", &SitemapContext { urls })?,
+        ))
     }
 }
