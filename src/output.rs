@@ -254,15 +254,7 @@ impl Staging {
         }
         let target = self.dir.join(safe_relative(path)?);
         self.make_parent(&target)?;
-        if self.reused || target.exists() {
-            // Never write into an existing file: it may be the current site's.
-            let temp = temp_beside(&target);
-            fs::write(&temp, bytes).with_context(|| format!("cannot write {}", temp.display()))?;
-            fs::rename(&temp, &target).with_context(|| format!("cannot write {}", target.display()))?;
-        } else {
-            fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
-        }
-        let meta = fs::metadata(&target).with_context(|| format!("cannot read {}", target.display()))?;
+        let meta = write_file(&target, bytes, self.reused || target.exists())?;
         self.record(
             path,
             FileRecord {
@@ -304,10 +296,7 @@ impl Staging {
 
     /// Writes a copy of a kept file where linking failed.
     fn put_new(&self, path: &str, target: &Path, bytes: &[u8], record: FileRecord) -> anyhow::Result<()> {
-        let temp = temp_beside(target);
-        fs::write(&temp, bytes).with_context(|| format!("cannot write {}", temp.display()))?;
-        fs::rename(&temp, target).with_context(|| format!("cannot write {}", target.display()))?;
-        let meta = fs::metadata(target).with_context(|| format!("cannot read {}", target.display()))?;
+        let meta = write_file(target, bytes, true)?;
         self.record(
             path,
             FileRecord {
@@ -367,6 +356,20 @@ impl Drop for Staging {
             }
         }
     }
+}
+
+/// Writes `bytes` to `target` and returns the new file's metadata. With
+/// `replace`, the bytes go to a temporary file renamed over `target`: an
+/// existing file is never written into, as it may be the current site's.
+fn write_file(target: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<fs::Metadata> {
+    if replace {
+        let temp = temp_beside(target);
+        fs::write(&temp, bytes).with_context(|| format!("cannot write {}", temp.display()))?;
+        fs::rename(&temp, target).with_context(|| format!("cannot write {}", target.display()))?;
+    } else {
+        fs::write(target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
+    }
+    fs::metadata(target).with_context(|| format!("cannot read {}", target.display()))
 }
 
 /// A temporary name beside `target`, for writing a file whole before it
