@@ -294,23 +294,34 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
     let staging = output::Staging::begin(&output, &root.join("static"), previous)
         .with_context(|| format!("cannot write the site to {}", output.display()))?;
     let written = std::sync::atomic::AtomicUsize::new(0);
-    let pages = render_site(root, &loaded, &|path, key| staging.has(path, key), &|page| {
+    let emit = |page: render::Page| {
         staging.write(&page)?;
         progress(
             "writing pages",
             written.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
         );
         Ok(())
-    })?;
-    timings.lap("render and write", &mut clock);
-    progress(
-        "indexing for search",
-        written.load(std::sync::atomic::Ordering::Relaxed),
+    };
+    // The search index takes about as long as everything else together and
+    // mostly one core per part: it is built beside the pages, not after them.
+    let search_clock = Instant::now();
+    let (pages, searched) = rayon::join(
+        || render_site(root, &loaded, &|path, key| staging.has(path, key), &emit),
+        || {
+            let indexed = search::index(
+                &loaded.config,
+                &loaded.articles,
+                &loaded.briefing,
+                &|key| staging.kept_files(key),
+                &emit,
+            );
+            (indexed, search_clock.elapsed())
+        },
     );
-    for page in search::index(&loaded.config, &loaded.articles, &loaded.briefing)? {
-        staging.write(&page)?;
-    }
-    timings.lap("search index", &mut clock);
+    let pages = pages?;
+    searched.0?;
+    timings.lap("render, index and write", &mut clock);
+    timings.0.push(("  of which search index", searched.1));
     let written = staging
         .finish()
         .with_context(|| format!("cannot write the site to {}", output.display()))?;

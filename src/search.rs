@@ -9,13 +9,16 @@
 //! and writes none: the caller writes the returned pages through `Staging`.
 
 use crate::analyze::Briefing;
+use crate::cache::Key;
 use crate::config::Config;
 use crate::parse::Article;
-use crate::render::{article_url, topic_url, Page};
+use crate::render::{article_url, topic_url, Emit, Page};
 use crate::text::{escape_html, slugify};
 use anyhow::Context as _;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
 
 /// Where the index goes in the output folder; the search page loads
 /// `pagefind/pagefind.js` from here.
@@ -65,83 +68,190 @@ fn index_language(language: &str) -> String {
     }
 }
 
+/// How the index is split into parts, each a Pagefind index of its own that
+/// the search page merges (Pagefind's `mergeIndex`).
+///
 /// Pagefind holds every record it indexes in memory, several times over
-/// while it builds (about 45 times the records' size at its peak: 2.2 GB for
-/// the 48 MB of records of 10,000 articles). So records are indexed in parts
-/// of at most this many bytes, each written and dropped before the next; the
-/// search page merges the parts (Pagefind's `mergeIndex`). The first part
-/// holds the topics, so that their weights rank them among each other.
-pub const PART_BYTES: usize = 12_000_000;
+/// while it builds (about 45 times the records' size at its peak), and takes
+/// about 0.3 s per megabyte of records: so parts are bounded, built two at a
+/// time, and a part whose records did not change is not built again but kept
+/// from the previous site. For that to pay as articles arrive, the split must
+/// not move when one is added at the end: articles (in content order) are cut
+/// into full blocks of `block`, then what is left into halves, quarters, …
+/// down to `smallest`, then the rest, like the digits of a binary counter.
+/// Adding an article changes only the last, small part, except on a carry
+/// (every `smallest` articles), when the parts below it merge. Editing an
+/// article changes only its part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartLimits {
+    /// Articles in a full block.
+    pub block: usize,
+    /// The smallest tier: fewer articles than this form the last part.
+    pub smallest: usize,
+    /// Records in one part, at most (a block with more is cut greedily): what
+    /// bounds memory when articles are long.
+    pub bytes: usize,
+}
+
+/// A block of 2,048 synthetic articles is about 10 MB of records: about
+/// 450 MB while Pagefind indexes it, and 3 s.
+pub const PARTS: PartLimits = PartLimits {
+    block: 2048,
+    smallest: 64,
+    bytes: 12_000_000,
+};
 
 /// Lists the extra parts for the search page, `{"parts":["part-2/", …]}`,
 /// relative to `pagefind/`.
 pub const PARTS_FILE: &str = "parts.json";
 
-/// Builds the search index of the whole briefing. Records are made in a fixed
-/// order (topics as in `site.toml`, articles in content order, terms
-/// alphabetically) and split into parts by size alone, which is what keeps
-/// two builds' indexes byte-identical.
-pub fn index(config: &Config, articles: &[Article], briefing: &Briefing) -> anyhow::Result<Vec<Page>> {
-    index_in_parts(config, articles, briefing, PART_BYTES)
+/// Bump when records or their indexing change without the crate version
+/// changing, so that no part is kept from a site built the old way.
+const FORMAT: u32 = 1;
+
+/// The files of a part whose key matches the previous site's, if that site
+/// still holds every one of them unchanged (see `output::Staging::kept_files`).
+pub type Reuse<'r> = &'r (dyn Fn(Key) -> Option<Vec<String>> + Sync);
+
+/// The articles of each part, as index ranges into the articles in content
+/// order: full blocks, then binary tiers, then the rest (see [`PartLimits`]).
+/// Cut further by bytes in `index_in_parts`.
+pub fn article_blocks(count: usize, limits: PartLimits) -> Vec<std::ops::Range<usize>> {
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    while count - start >= limits.block {
+        blocks.push(start..start + limits.block);
+        start += limits.block;
+    }
+    let mut tier = limits.block / 2;
+    while tier >= limits.smallest.max(1) {
+        if count - start >= tier {
+            blocks.push(start..start + tier);
+            start += tier;
+        }
+        tier /= 2;
+    }
+    if start < count {
+        blocks.push(start..count);
+    }
+    blocks
 }
 
-/// `index`, with parts of at most `part_bytes` of records (at least one
-/// record each).
+/// Builds the search index of the whole briefing, handing its files to
+/// `emit`. The first part holds the topics and the glossary terms (so that
+/// their weights rank them among each other) and carries the script; the
+/// articles follow in parts (see [`PartLimits`]). Records are made in a
+/// fixed order and parts are cut by counts and sizes alone, which is what
+/// keeps two builds' indexes byte-identical.
+pub fn index(
+    config: &Config,
+    articles: &[Article],
+    briefing: &Briefing,
+    reuse: Reuse,
+    emit: Emit,
+) -> anyhow::Result<()> {
+    index_in_parts(config, articles, briefing, PARTS, reuse, emit)
+}
+
+/// `index`, split by `limits`.
 pub fn index_in_parts(
     config: &Config,
     articles: &[Article],
     briefing: &Briefing,
-    part_bytes: usize,
-) -> anyhow::Result<Vec<Page>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .context("cannot start the search indexer")?;
-    let mut parts: Vec<Vec<Record>> = vec![Vec::new()];
-    let mut size = 0;
-    for record in records(config, articles, briefing) {
-        if size + record.html.len() > part_bytes && parts.last().is_some_and(|p| !p.is_empty()) {
-            parts.push(Vec::new());
-            size = 0;
+    limits: PartLimits,
+    reuse: Reuse,
+    emit: Emit,
+) -> anyhow::Result<()> {
+    let language = index_language(&config.language);
+    // Article records are made part by part, as each is indexed, so at most
+    // two parts' records are in memory at once.
+    let mut parts: Vec<Vec<&Article>> = Vec::new();
+    for block in article_blocks(articles.len(), limits) {
+        let mut size = 0;
+        let mut part: Vec<&Article> = Vec::new();
+        for article in &articles[block] {
+            let bytes = record_size(article);
+            if size + bytes > limits.bytes && !part.is_empty() {
+                parts.push(std::mem::take(&mut part));
+                size = 0;
+            }
+            size += bytes;
+            part.push(article);
         }
-        size += record.html.len();
-        if let Some(part) = parts.last_mut() {
-            part.push(record);
-        }
+        parts.push(part);
     }
-    let mut pages = Vec::new();
-    let mut extra = Vec::new();
-    for (number, part) in parts.into_iter().enumerate() {
-        let dir = if number == 0 {
-            BUNDLE_DIR.to_string()
-        } else {
-            extra.push(format!("\"part-{}/\"", number + 1));
-            format!("{BUNDLE_DIR}/part-{}", number + 1)
-        };
-        pages.extend(index_part(
-            &runtime,
-            &index_language(&config.language),
-            part,
-            &dir,
-            number == 0,
-        )?);
-    }
-    pages.push(Page::new(
+    let dirs: Vec<String> = (0..=parts.len())
+        .map(|n| match n {
+            0 => BUNDLE_DIR.to_string(),
+            n => format!("{BUNDLE_DIR}/part-{}", n + 1),
+        })
+        .collect();
+    let listed: Vec<String> = (2..=parts.len() + 1).map(|n| format!("\"part-{n}/\"")).collect();
+    emit(Page::new(
         format!("{BUNDLE_DIR}/{PARTS_FILE}"),
-        format!("{{\"parts\":[{}]}}\n", extra.join(",")).into_bytes(),
-    ));
-    Ok(pages)
+        format!("{{\"parts\":[{}]}}\n", listed.join(",")).into_bytes(),
+    ))?;
+    let first = || {
+        topic_records(&language, config)
+            .into_iter()
+            .chain(term_records(&language, briefing))
+            .collect()
+    };
+    std::iter::once(None)
+        .chain(parts.iter().map(Some))
+        .zip(&dirs)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .try_for_each(|(part, dir)| {
+            let records: Vec<Record> = match part {
+                None => first(),
+                Some(part) => part.iter().map(|a| article_record(&language, a)).collect(),
+            };
+            let key = part_key(&language, dir, &records);
+            if let Some(paths) = reuse(key) {
+                for path in paths {
+                    emit(Page {
+                        path,
+                        bytes: Vec::new(),
+                        key: Some(key),
+                        kept: true,
+                    })?;
+                }
+                return Ok(());
+            }
+            for mut page in index_part(&language, records, dir, part.is_none())? {
+                page.key = Some(key);
+                emit(page)?;
+            }
+            Ok(())
+        })
+}
+
+/// What a part's files are made from: its records, where it goes, and how
+/// they are indexed.
+fn part_key(language: &str, dir: &str, records: &[Record]) -> Key {
+    let mut hasher = Xxh3::new();
+    for text in [env!("CARGO_PKG_VERSION"), language, dir] {
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    }
+    hasher.update(&FORMAT.to_le_bytes());
+    for record in records {
+        for text in [&record.url, &record.html] {
+            hasher.update(&(text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        }
+    }
+    hasher.digest128()
 }
 
 /// One Pagefind index of `records`, its files under `dir`. The first part
 /// carries the script and the WebAssembly; the others only their index, as
 /// parts merged into the first one share its WebAssembly.
-fn index_part(
-    runtime: &tokio::runtime::Runtime,
-    language: &str,
-    records: Vec<Record>,
-    dir: &str,
-    first: bool,
-) -> anyhow::Result<Vec<Page>> {
+fn index_part(language: &str, records: Vec<Record>, dir: &str, first: bool) -> anyhow::Result<Vec<Page>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("cannot start the search indexer")?;
     let files = runtime.block_on(async {
         let options = PagefindServiceConfig::builder()
             .keep_index_url(true)
@@ -179,10 +289,17 @@ fn index_part(
         .collect())
 }
 
-/// Every search record, in the order they are indexed.
+/// Every search record, in the order they are indexed: topics, articles, terms.
 pub fn records(config: &Config, articles: &[Article], briefing: &Briefing) -> Vec<Record> {
     let language = &index_language(&config.language);
-    let mut out = Vec::with_capacity(config.topics.len() + articles.len() + briefing.glossary.terms.len());
+    let mut out = topic_records(language, config);
+    out.extend(articles.iter().map(|a| article_record(language, a)));
+    out.extend(term_records(language, briefing));
+    out
+}
+
+fn topic_records(language: &str, config: &Config) -> Vec<Record> {
+    let mut out = Vec::with_capacity(config.topics.len());
     for topic in &config.topics {
         let mut html = open(language, "Topic");
         tag(&mut html, "h1", TOPIC_NAME_WEIGHT, &topic.title);
@@ -215,38 +332,11 @@ pub fn records(config: &Config, articles: &[Article], briefing: &Briefing) -> Ve
             html: close(html),
         });
     }
-    for article in articles {
-        let mut html = open(language, "Source article");
-        tag(&mut html, "h1", ARTICLE_TITLE_WEIGHT, &article.title);
-        let about: Vec<String> = article
-            .date
-            .map(|d| format!("{} {} {}", d.day(), d.month(), d.year()))
-            .into_iter()
-            .chain(article.source.clone())
-            .collect();
-        if !about.is_empty() {
-            // Shown with the result, not searched.
-            html.push_str("<p data-pagefind-ignore data-pagefind-meta=\"about\">");
-            escape_html(&about.join(" · "), &mut html);
-            html.push_str("</p>");
-        }
-        for passage in &article.passages {
-            // An element with an id and a title is a sub-result: a hit in
-            // this passage links to it (`#p3`), not just to the article.
-            let number = passage.id.trim_start_matches('p');
-            html.push_str(&format!(
-                "<p id=\"{}\" data-pagefind-title=\"¶{}\">",
-                crate::text::escaped(&passage.id),
-                crate::text::escaped(number)
-            ));
-            escape_html(&passage.text, &mut html);
-            html.push_str("</p>");
-        }
-        out.push(Record {
-            url: article_url(&article.slug),
-            html: close(html),
-        });
-    }
+    out
+}
+
+fn term_records(language: &str, briefing: &Briefing) -> Vec<Record> {
+    let mut out = Vec::with_capacity(briefing.glossary.terms.len());
     for term in &briefing.glossary.terms {
         let mut html = open(language, "Glossary");
         html.push_str("<p data-pagefind-ignore data-pagefind-meta=\"title\">");
@@ -259,6 +349,45 @@ pub fn records(config: &Config, articles: &[Article], briefing: &Briefing) -> Ve
         });
     }
     out
+}
+
+/// Roughly the size of an article's record, without making it.
+fn record_size(article: &Article) -> usize {
+    256 + article.title.len() + article.passages.iter().map(|p| p.text.len() + 48).sum::<usize>()
+}
+
+/// An article's record: a sub-result per passage.
+fn article_record(language: &str, article: &Article) -> Record {
+    let mut html = open(language, "Source article");
+    tag(&mut html, "h1", ARTICLE_TITLE_WEIGHT, &article.title);
+    let about: Vec<String> = article
+        .date
+        .map(|d| format!("{} {} {}", d.day(), d.month(), d.year()))
+        .into_iter()
+        .chain(article.source.clone())
+        .collect();
+    if !about.is_empty() {
+        // Shown with the result, not searched.
+        html.push_str("<p data-pagefind-ignore data-pagefind-meta=\"about\">");
+        escape_html(&about.join(" · "), &mut html);
+        html.push_str("</p>");
+    }
+    for passage in &article.passages {
+        // An element with an id and a title is a sub-result: a hit in
+        // this passage links to it (`#p3`), not just to the article.
+        let number = passage.id.trim_start_matches('p');
+        html.push_str(&format!(
+            "<p id=\"{}\" data-pagefind-title=\"¶{}\">",
+            crate::text::escaped(&passage.id),
+            crate::text::escaped(number)
+        ));
+        escape_html(&passage.text, &mut html);
+        html.push_str("</p>");
+    }
+    Record {
+        url: article_url(&article.slug),
+        html: close(html),
+    }
 }
 
 /// The start of a record: its language (Pagefind picks its stemmer from
@@ -347,11 +476,35 @@ mod tests {
         Ok(())
     }
 
+    /// The index's pages, none kept.
+    fn pages(loaded: &crate::Loaded, limits: PartLimits) -> anyhow::Result<Vec<Page>> {
+        pages_reusing(loaded, limits, &|_| None)
+    }
+
+    /// The index's pages in path order, taking what `reuse` offers.
+    fn pages_reusing(loaded: &crate::Loaded, limits: PartLimits, reuse: Reuse) -> anyhow::Result<Vec<Page>> {
+        let pages = std::sync::Mutex::new(Vec::new());
+        index_in_parts(
+            &loaded.config,
+            &loaded.articles,
+            &loaded.briefing,
+            limits,
+            reuse,
+            &|page| {
+                pages.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.push(page);
+                Ok(())
+            },
+        )?;
+        let mut pages = pages.into_inner().map_err(|_| anyhow::anyhow!("poisoned"))?;
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(pages)
+    }
+
     #[test]
     fn index_is_byte_identical_twice_and_leaves_out_pagefinds_own_ui() -> anyhow::Result<()> {
         let loaded = bundled()?;
-        let first = index(&loaded.config, &loaded.articles, &loaded.briefing)?;
-        let second = index(&loaded.config, &loaded.articles, &loaded.briefing)?;
+        let first = pages(&loaded, PARTS)?;
+        let second = pages(&loaded, PARTS)?;
         assert_eq!(first, second);
         let paths: Vec<&str> = first.iter().map(|p| p.path.as_str()).collect();
         for needed in [
@@ -359,6 +512,7 @@ mod tests {
             "pagefind/pagefind-worker.js",
             "pagefind/pagefind-entry.json",
             "pagefind/wasm.en.pagefind",
+            "pagefind/part-2/pagefind-entry.json",
         ] {
             assert!(paths.contains(&needed), "{needed} missing from {paths:?}");
         }
@@ -375,16 +529,19 @@ mod tests {
             .iter()
             .all(|p| p.starts_with("pagefind/") && !p.contains("playground")));
         let parts = first.iter().find(|p| p.path == "pagefind/parts.json");
-        assert_eq!(parts.map(|p| p.bytes.as_slice()), Some(&b"{\"parts\":[]}\n"[..]));
+        assert_eq!(
+            parts.map(|p| p.bytes.as_slice()),
+            Some(&b"{\"parts\":[\"part-2/\"]}\n"[..])
+        );
         Ok(())
     }
 
     #[test]
     fn a_large_briefing_is_indexed_in_parts_that_share_the_first_ones_script() -> anyhow::Result<()> {
         let loaded = bundled()?;
-        let (config, articles, briefing) = (&loaded.config, &loaded.articles, &loaded.briefing);
         // Every article record is larger than 2 KB, so each is a part of its own.
-        let pages = index_in_parts(config, articles, briefing, 2_000)?;
+        let limits = PartLimits { bytes: 2_000, ..PARTS };
+        let pages = pages(&loaded, limits)?;
         let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
         let listed = pages
             .iter()
@@ -392,7 +549,7 @@ mod tests {
             .map(|p| String::from_utf8_lossy(&p.bytes).into_owned())
             .unwrap_or_default();
         let count = listed.matches("part-").count();
-        assert!(count >= articles.len(), "{listed}");
+        assert_eq!(count, loaded.articles.len(), "{listed}");
         for k in 2..=count + 1 {
             let dir = format!("pagefind/part-{k}/");
             assert!(listed.contains(&format!("\"part-{k}/\"")), "{listed}");
@@ -403,7 +560,78 @@ mod tests {
             let script = |p: &&str| p.starts_with(&dir) && (p.contains("/wasm.") || p.ends_with(".js"));
             assert!(!paths.iter().any(script), "{dir} repeats the script");
         }
-        assert_eq!(pages, index_in_parts(config, articles, briefing, 2_000)?);
+        assert_eq!(pages, self::pages(&loaded, limits)?);
         Ok(())
+    }
+
+    #[test]
+    fn an_unchanged_part_is_kept_and_an_edit_rebuilds_only_its_own() -> anyhow::Result<()> {
+        let mut loaded = bundled()?;
+        let limits = PartLimits { bytes: 2_000, ..PARTS };
+        let before = pages(&loaded, limits)?;
+        // What a previous site's manifest would offer: the files made from a key.
+        let reuse = |key: Key| {
+            let paths: Vec<String> = before
+                .iter()
+                .filter(|p| p.key == Some(key))
+                .map(|p| p.path.clone())
+                .collect();
+            (!paths.is_empty()).then_some(paths)
+        };
+        let again = pages_reusing(&loaded, limits, &reuse)?;
+        let rebuilt: Vec<&str> = again.iter().filter(|p| !p.kept).map(|p| p.path.as_str()).collect();
+        assert_eq!(rebuilt, ["pagefind/parts.json"]);
+        let paths = |pages: &[Page]| pages.iter().map(|p| p.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&again), paths(&before));
+
+        // An edit to the last article: only its part (the last) is indexed again.
+        let last = loaded.articles.len() + 1;
+        if let Some(passage) = loaded.articles.last_mut().and_then(|a| a.passages.first_mut()) {
+            passage.text.push_str(" Quokkas were also discussed.");
+        }
+        let edited = pages_reusing(&loaded, limits, &reuse)?;
+        let rebuilt: Vec<&str> = edited
+            .iter()
+            .filter(|p| !p.kept && p.path != "pagefind/parts.json")
+            .map(|p| p.path.as_str())
+            .collect();
+        assert!(!rebuilt.is_empty());
+        let own = format!("pagefind/part-{last}/");
+        assert!(rebuilt.iter().all(|p| p.starts_with(&own)), "{rebuilt:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn article_blocks_cover_every_article_and_move_only_at_the_end() {
+        let limits = PartLimits {
+            block: 16,
+            smallest: 2,
+            bytes: usize::MAX,
+        };
+        let mut before = article_blocks(0, limits);
+        assert!(before.is_empty());
+        for count in 1..200 {
+            let blocks = article_blocks(count, limits);
+            // Contiguous, in order, covering 0..count, none larger than a block.
+            let mut next = 0;
+            for block in &blocks {
+                assert_eq!(block.start, next, "{count}: {blocks:?}");
+                assert!(!block.is_empty() && block.len() <= limits.block, "{count}: {blocks:?}");
+                next = block.end;
+            }
+            assert_eq!(next, count);
+            // Full blocks, one per tier at most (16 → 8, 4, 2), then the rest.
+            assert!(blocks.len() <= count / 16 + 4, "{count}: {blocks:?}");
+            // One more article changes only the last part, except on a carry.
+            if count % limits.smallest != 0 {
+                let kept = blocks.len() - 1;
+                assert_eq!(blocks[..kept], before[..kept.min(before.len())], "{count}");
+            }
+            // The full blocks never move.
+            let full = count / limits.block;
+            assert!(blocks[..full].iter().all(|b| b.len() == limits.block));
+            before = blocks;
+        }
+        assert_eq!(article_blocks(45, limits), [0..16, 16..32, 32..40, 40..44, 44..45]);
     }
 }
