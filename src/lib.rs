@@ -302,12 +302,11 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
         );
         Ok(())
     };
-    // The search index takes about as long as everything else together and
-    // mostly one core per part: it is built beside the pages, not after them.
-    let search_clock = Instant::now();
-    let (pages, searched) = rayon::join(
-        || render_site(root, &loaded, &|path, key| staging.has(path, key), &emit),
-        || {
+    // The search index takes about as long as everything else together: it
+    // is built on its own threads (see `search::index`) beside the pages.
+    let (pages, searched) = std::thread::scope(|scope| {
+        let search = scope.spawn(|| {
+            let clock = Instant::now();
             let indexed = search::index(
                 &loaded.config,
                 &loaded.articles,
@@ -315,9 +314,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
                 &|key| staging.kept_files(key),
                 &emit,
             );
-            (indexed, search_clock.elapsed())
-        },
-    );
+            (indexed, clock.elapsed())
+        });
+        let pages = render_site(root, &loaded, &|path, key| staging.has(path, key), &emit);
+        let searched = search
+            .join()
+            .unwrap_or_else(|_| (Err(anyhow::anyhow!("the search indexer crashed")), Duration::ZERO));
+        (pages, searched)
+    });
     let pages = pages?;
     searched.0?;
     timings.lap("render, index and write", &mut clock);

@@ -321,6 +321,9 @@ const TERM_CITATIONS: usize = 5;
 const ARTICLES_PER_PAGE: usize = 200;
 const EVENTS_PER_PAGE: usize = 250;
 const PRINT_PASSAGES: usize = 20;
+/// Topics, key points and passages one print page holds (about 170 KB): a
+/// briefing with more is printed in volumes, `print/index.html`, `print/2/…`.
+const PRINT_VOLUME_ITEMS: usize = 240;
 const PRINT_EVENTS: usize = 100;
 
 /// The timeline's pages and the events each holds: one page while the
@@ -477,6 +480,11 @@ struct PrintContext<'a> {
     site: &'a SiteView<'a>,
     page: PageView,
     topics: Vec<PrintTopic<'a>>,
+    /// Topics in the briefing (those printed here are `topics`).
+    topic_count: usize,
+    /// All volumes, when there is more than one.
+    volumes: Vec<PageLink>,
+    /// The glossary and the timeline are printed in the last volume.
     terms: Vec<TermView<'a>>,
     events: Vec<EventView<'a>>,
     events_total: usize,
@@ -1067,53 +1075,102 @@ impl<'a> Renderer<'a> {
                 },
             )?,
         ))?;
-        let path = "print/index.html";
-        let root = root_of(path);
-        let topics = (0..config.topics.len())
-            .map(|t| {
-                let passages = &briefing.topics[t].passages;
-                let newest = &passages[..passages.len().min(PRINT_PASSAGES)];
-                PrintTopic {
-                    topic: self.topic_card(t),
-                    key_points: briefing.key_points[t]
-                        .iter()
-                        .map(|k| KeyPointView {
-                            html: self.text_html(&k.sentence, &root, Some(t)),
-                            cite: self.citation(k.citation.article, self.passage_id(k.citation)),
-                            support: k.support,
-                        })
-                        .collect(),
-                    groups: self.source_groups(newest, &root, t),
-                    shown: newest.len(),
-                }
-            })
-            .collect();
-        let timeline = &briefing.timeline;
-        self.emit(Page::new(
-            path,
-            templates.render(
-                "print.html",
-                &PrintContext {
-                    site,
-                    page: self.page_view(
-                        path,
-                        "The whole briefing".into(),
-                        format!(
-                            "Every topic of {} with its passages, the glossary and the timeline, on one page for printing",
-                            config.title
-                        ),
-                        "print",
+        // Volumes: topics in order, cut when a volume would hold more than
+        // PRINT_VOLUME_ITEMS topics, key points and passages.
+        let cost = |t: usize| 1 + briefing.key_points[t].len() + briefing.topics[t].passages.len().min(PRINT_PASSAGES);
+        let mut volumes: Vec<std::ops::Range<usize>> = Vec::new();
+        let (mut start, mut items) = (0, 0);
+        for t in 0..config.topics.len() {
+            if items + cost(t) > PRINT_VOLUME_ITEMS && t > start {
+                volumes.push(start..t);
+                (start, items) = (t, 0);
+            }
+            items += cost(t);
+        }
+        volumes.push(start..config.topics.len());
+        let volume_path = |v: usize| match v {
+            0 => "print/index.html".to_string(),
+            v => format!("print/{}/index.html", v + 1),
+        };
+        let count = volumes.len();
+        for (v, range) in volumes.iter().enumerate() {
+            let path = volume_path(v);
+            let root = root_of(&path);
+            let last = v + 1 == count;
+            let topics = range
+                .clone()
+                .map(|t| {
+                    let passages = &briefing.topics[t].passages;
+                    let newest = &passages[..passages.len().min(PRINT_PASSAGES)];
+                    PrintTopic {
+                        topic: self.topic_card(t),
+                        key_points: briefing.key_points[t]
+                            .iter()
+                            .map(|k| KeyPointView {
+                                html: self.text_html(&k.sentence, &root, Some(t)),
+                                cite: self.citation(k.citation.article, self.passage_id(k.citation)),
+                                support: k.support,
+                            })
+                            .collect(),
+                        groups: self.source_groups(newest, &root, t),
+                        shown: newest.len(),
+                    }
+                })
+                .collect();
+            let links = (0..count)
+                .filter(|_| count > 1)
+                .map(|w| PageLink {
+                    number: Some(w + 1),
+                    url: volume_path(w),
+                    current: w == v,
+                })
+                .collect();
+            let timeline = &briefing.timeline;
+            let (title, description) = if count == 1 {
+                (
+                    "The whole briefing".to_string(),
+                    format!(
+                        "Every topic of {} with its passages, the glossary and the timeline, on one page for printing",
+                        config.title
                     ),
-                    topics,
-                    terms: self.term_views(),
-                    events: (timeline.len().saturating_sub(PRINT_EVENTS)..timeline.len())
-                        .map(|e| self.event_view(e, &root, None))
-                        .collect(),
-                    events_total: timeline.len(),
-                    article_count: articles.len(),
-                },
-            )?,
-        ))
+                )
+            } else {
+                (
+                    format!("The whole briefing, volume {} of {count}", v + 1),
+                    format!(
+                        "Topics {}–{} of {} with their passages{}, for printing",
+                        range.start + 1,
+                        range.end,
+                        config.title,
+                        if last { ", the glossary and the timeline" } else { "" }
+                    ),
+                )
+            };
+            self.emit(Page::new(
+                path.clone(),
+                templates.render(
+                    "print.html",
+                    &PrintContext {
+                        site,
+                        page: self.page_view(&path, title, description, "print"),
+                        topics,
+                        topic_count: config.topics.len(),
+                        volumes: links,
+                        terms: if last { self.term_views() } else { Vec::new() },
+                        events: if last {
+                            (timeline.len().saturating_sub(PRINT_EVENTS)..timeline.len())
+                                .map(|e| self.event_view(e, &root, None))
+                                .collect()
+                        } else {
+                            Vec::new()
+                        },
+                        events_total: timeline.len(),
+                        article_count: articles.len(),
+                    },
+                )?,
+            ))?;
+        }
+        Ok(())
     }
 
     /// The glossary's terms, each with the first places it is defined.

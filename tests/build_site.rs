@@ -824,3 +824,69 @@ fn link_helpers_resolve_and_classify() -> Result<()> {
     assert_eq!(resolve("a/b.html", "c/d.html").as_deref(), Some("a/c/d.html"));
     Ok(())
 }
+
+/// A briefing with hundreds of topics is printed in volumes: every topic once,
+/// in order, the glossary and timeline in the last, no page over 300 KB.
+#[test]
+fn many_topics_print_in_volumes_with_no_page_over_300_kb() -> Result<()> {
+    const TOPICS: usize = 300;
+    let mut site_toml = String::from("title = \"Many topics\"\nbase_url = \"https://example.org/many/\"\n");
+    for t in 0..TOPICS {
+        site_toml.push_str(&format!(
+            "\n[[topics]]\nslug = \"topic-{t}\"\ntitle = \"Topic {t}\"\naliases = [\"zephyr{t}\"]\n"
+        ));
+    }
+    let mut files = vec![("site.toml".to_string(), site_toml)];
+    for a in 0..3 {
+        let mut text = format!("+++\ntitle = \"Report {a}\"\ndate = 2020-10-0{}\n+++\n\n", a + 1);
+        text.push_str("The Quarterly Review Board (QRB) met on 5 March 2020.\n\n");
+        for t in 0..TOPICS {
+            text.push_str(&format!(
+                "Delegates in session {a} discussed zephyr{t} at length and agreed to report on zephyr{t} by 9 May 2020.\n\n"
+            ));
+        }
+        files.push((format!("content/articles/2020-10-0{}-report-{a}.txt", a + 1), text));
+    }
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let project = project(&files)?;
+    let site = build(project.path())?;
+
+    let section = selector("section.print-topic")?;
+    let volume_links = selector("nav.pagination[aria-label=Volumes] a, nav.pagination[aria-label=Volumes] span")?;
+    let first = parse_page(&site.out.join("print/index.html"))?;
+    let volumes = first.select(&volume_links).count();
+    assert!(volumes > 1, "{TOPICS} topics printed on one page");
+    let mut printed = Vec::new();
+    for v in 1..=volumes {
+        let path = match v {
+            1 => "print/index.html".to_string(),
+            v => format!("print/{v}/index.html"),
+        };
+        let page = parse_page(&site.out.join(&path))?;
+        let ids: Vec<String> = page
+            .select(&section)
+            .filter_map(|s| s.value().attr("id").map(str::to_string))
+            .collect();
+        let last = v == volumes;
+        for extra in ["glossary", "timeline"] {
+            assert_eq!(ids.iter().any(|id| id == extra), last, "{path}: {extra} section");
+        }
+        printed.extend(ids.into_iter().filter(|id| id.starts_with("topic-")));
+    }
+    let expected: Vec<String> = (0..TOPICS).map(|t| format!("topic-topic-{t}")).collect();
+    assert_eq!(printed, expected, "every topic printed once, in order");
+
+    let mut too_large = Vec::new();
+    for entry in walkdir::WalkDir::new(&site.out) {
+        let entry = entry?;
+        let size = entry.metadata()?.len();
+        if entry.path().extension().is_some_and(|e| e == "html") && size > 300_000 {
+            too_large.push(format!("{}: {size} bytes", entry.path().display()));
+        }
+    }
+    assert_none(too_large, "pages over 300 KB");
+    let base_url = "https://example.org/many/";
+    assert_none(missing_targets(&site.out, base_url)?, "links to missing files");
+    assert_none(missing_fragments(&site.out, base_url)?, "links to missing anchors");
+    Ok(())
+}
