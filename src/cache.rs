@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::fs;
-use std::io::Write as _;
+
 use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3};
 
@@ -136,40 +136,53 @@ impl ArticleCache {
         if fresh.is_empty() && dead <= live {
             return Ok(());
         }
-        // Encoding is most of the cost on a first build: done in parallel.
-        let encoded: Vec<Vec<u8>> = fresh
-            .par_iter()
-            .map(|(_, article)| postcard::to_stdvec(article))
-            .collect::<Result<_, _>>()?;
         let rewrite = !self.sound || dead > live;
-        let mut out = Vec::new();
-        if rewrite {
-            out.reserve(self.bytes.len() + encoded.iter().map(Vec::len).sum::<usize>() + 64);
-            out.extend_from_slice(&header(self.settings));
-            for (key, fresh) in articles {
-                if fresh.is_none() {
-                    if let Some(raw) = self.raw(*key) {
-                        push_frame(&mut out, *key, raw);
-                    }
+        // Frames go out in chunks, each encoded in parallel (encoding is most
+        // of the cost on a first build) and written whole: an encoded copy of
+        // every article at once would be about 1 GB at 100,000 articles. Each
+        // chunk is whole frames, so appends from two builds at once interleave
+        // only between frames.
+        let write_fresh = |file: &mut dyn std::io::Write| -> anyhow::Result<()> {
+            for chunk in fresh.chunks(SAVE_CHUNK) {
+                let encoded: Vec<Vec<u8>> = chunk
+                    .par_iter()
+                    .map(|(_, article)| postcard::to_stdvec(article))
+                    .collect::<Result<_, _>>()?;
+                let mut out = Vec::with_capacity(encoded.iter().map(|e| e.len() + 40).sum());
+                for ((key, _), entry) in chunk.iter().zip(&encoded) {
+                    push_frame(&mut out, *key, entry);
                 }
+                file.write_all(&out)?;
             }
-        } else if self.bytes.is_empty() {
-            out.extend_from_slice(&header(self.settings));
-        }
-        for ((key, _), entry) in fresh.iter().zip(&encoded) {
-            push_frame(&mut out, *key, entry);
-        }
-        if rewrite || self.bytes.is_empty() {
-            write_atomically(&self.path, &out)
-        } else {
-            // One write to a file opened for appending: another build
-            // appending at the same time cannot interleave with it.
-            let mut file = fs::OpenOptions::new().append(true).open(&self.path)?;
-            file.write_all(&out)?;
             Ok(())
+        };
+        if rewrite || self.bytes.is_empty() {
+            write_atomically(&self.path, |file| {
+                file.write_all(&header(self.settings))?;
+                if rewrite {
+                    let mut out = Vec::new();
+                    for (key, fresh) in articles {
+                        if let (None, Some(raw)) = (fresh, self.raw(*key)) {
+                            push_frame(&mut out, *key, raw);
+                            if out.len() >= 1 << 24 {
+                                file.write_all(&out)?;
+                                out.clear();
+                            }
+                        }
+                    }
+                    file.write_all(&out)?;
+                }
+                write_fresh(file)
+            })
+        } else {
+            let mut file = fs::OpenOptions::new().append(true).open(&self.path)?;
+            write_fresh(&mut file)
         }
     }
 }
+
+/// Articles encoded and written at a time when the cache is saved.
+const SAVE_CHUNK: usize = 1024;
 
 fn header(settings: Key) -> Vec<u8> {
     let mut out = Vec::with_capacity(28);
@@ -294,7 +307,7 @@ impl Manifest {
         })?;
         let checksum = xxh3_64(&bytes);
         bytes.extend_from_slice(&checksum.to_le_bytes());
-        write_atomically(&Manifest::path(root, output), &bytes)
+        write_atomically(&Manifest::path(root, output), |file| Ok(file.write_all(&bytes)?))
     }
 }
 
@@ -303,9 +316,12 @@ pub fn content_key(bytes: &[u8]) -> Key {
     xxh3_128(bytes)
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename, so a
-/// reader sees the old file or the new one, never half of one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes `path` through a temporary file and a rename, so a reader sees the
+/// old file or the new one, never half of one; `write` fills the file.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let dir = path.parent().context("cache file without a folder")?;
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -318,10 +334,12 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let thread = format!("{:?}", std::thread::current().id());
     let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
     let temp = dir.join(format!(".{name}.tmp-{}-{thread}", std::process::id()));
-    let mut file = fs::File::create(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
-    file.write_all(bytes)
+    let file = fs::File::create(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
+    let mut file = std::io::BufWriter::new(file);
+    write(&mut file).with_context(|| format!("cannot write {}", temp.display()))?;
+    file.into_inner()
+        .map_err(|e| e.into_error())
         .with_context(|| format!("cannot write {}", temp.display()))?;
-    drop(file);
     fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

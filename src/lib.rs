@@ -125,6 +125,8 @@ fn load_timed(root: &Path, base_url: Option<&str>, use_cache: bool, timings: &mu
         .map(|(file, cached)| cached.is_none().then(|| parse::parse_article(file, &options)))
         .collect();
     timings.lap("parse", &mut clock);
+    // The raw bytes are not needed past parsing (600 MB at 100,000 articles).
+    drop(files);
     let fresh: Vec<&Article> = parsed
         .iter()
         .flatten()
@@ -135,7 +137,7 @@ fn load_timed(root: &Path, base_url: Option<&str>, use_cache: bool, timings: &mu
     timings.lap("analyze: each article", &mut clock);
 
     // Cached and fresh articles, back in file order.
-    let mut entries: Vec<(cache::Key, cache::CachedArticle, bool)> = Vec::with_capacity(files.len());
+    let mut entries: Vec<(cache::Key, cache::CachedArticle, bool)> = Vec::with_capacity(keys.len());
     for ((key, cached), parsed) in keys.into_iter().zip(cached).zip(parsed) {
         match (cached, parsed) {
             (Some(entry), _) => entries.push((key, entry, false)),
