@@ -318,15 +318,19 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
             );
             (indexed, clock.elapsed())
         });
+        let clock = Instant::now();
         let pages = render_site(root, &loaded, &|path, key| staging.has(path, key), &emit);
+        let rendered = clock.elapsed();
         let searched = search
             .join()
             .unwrap_or_else(|_| (Err(anyhow::anyhow!("the search indexer crashed")), Duration::ZERO));
-        (pages, searched)
+        ((pages, rendered), searched)
     });
+    let (pages, rendered) = pages;
     let pages = pages?;
     searched.0?;
     timings.lap("render, index and write", &mut clock);
+    timings.0.push(("  of which pages (beside the index)", rendered));
     timings.0.push(("  of which search index", searched.1));
     let written = staging
         .finish()

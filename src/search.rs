@@ -236,6 +236,7 @@ pub fn index_in_parts(
                 scope.spawn(|| -> anyhow::Result<()> {
                     let pool = rayon::ThreadPoolBuilder::new()
                         .num_threads(1)
+                        .thread_name(|_| "search".to_string())
                         .build()
                         .context("cannot start the search indexer")?;
                     while !failed.load(Ordering::Relaxed) {
