@@ -163,8 +163,8 @@ pub fn index_in_parts(
     emit: Emit,
 ) -> anyhow::Result<()> {
     let language = index_language(&config.language);
-    // Article records are made part by part, as each is indexed, so at most
-    // two parts' records are in memory at once.
+    // Article records are made part by part, as each is indexed, so only the
+    // records of the parts being indexed (one per core) are in memory.
     let mut parts: Vec<Vec<&Article>> = Vec::new();
     for block in article_blocks(articles.len(), limits) {
         let mut size = 0;
