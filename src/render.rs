@@ -31,12 +31,27 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page rendered now, with no fingerprint.
     pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> Page {
         Page {
             path: path.into(),
             bytes,
             key: None,
             kept: false,
+        }
+    }
+
+    /// This page, made from inputs whose fingerprint is `key`.
+    pub fn with_key(self, key: Key) -> Page {
+        Page { key: Some(key), ..self }
+    }
+
+    /// A page not rendered again: the previous site's file at `path`, made
+    /// from `key`, is kept.
+    pub fn kept(path: impl Into<String>, key: Key) -> Page {
+        Page {
+            kept: true,
+            ..Page::new(path, Vec::new()).with_key(key)
         }
     }
 }
@@ -103,7 +118,7 @@ impl Templates {
                 sources.push((name, source));
             }
         }
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut hasher = Xxh3::new();
         for (name, source) in &sources {
             hasher.update(name.as_bytes());
             hasher.update(&[0]);
@@ -849,38 +864,34 @@ impl<'a> Renderer<'a> {
             for (index, range) in ranges.iter().enumerate() {
                 let number = index + 1;
                 let path = archive_url(number);
-                self.emit(Page {
-                    bytes: templates.render(
-                        "articles.html",
-                        &ListContext {
-                            site: &site,
-                            page: self.page_view(
-                                &path,
-                                format!("Sources {}–{}", range.start + 1, range.end),
-                                // No total: an archive page stays the same as articles arrive.
-                                format!("Source articles {}–{}, oldest first", range.start + 1, range.end),
-                                "articles",
-                            ),
-                            articles: oldest_first[range.clone()]
-                                .iter()
-                                .map(|&a| self.article_card(a))
-                                .collect(),
-                            archive: Some(Archive {
-                                current: Some(number),
-                                first: range.start + 1,
-                                shown: range.len(),
-                                total_items: articles.len(),
-                                front: "articles/index.html".into(),
-                                prev: (number > 1).then(|| archive_url(number - 1)),
-                                next: (number < ranges.len()).then(|| archive_url(number + 1)),
-                                pages: page_links(ranges.len(), Some(number), archive_url),
-                            }),
-                        },
-                    )?,
-                    path,
-                    key: None,
-                    kept: false,
-                })?;
+                let bytes = templates.render(
+                    "articles.html",
+                    &ListContext {
+                        site: &site,
+                        page: self.page_view(
+                            &path,
+                            format!("Sources {}–{}", range.start + 1, range.end),
+                            // No total: an archive page stays the same as articles arrive.
+                            format!("Source articles {}–{}, oldest first", range.start + 1, range.end),
+                            "articles",
+                        ),
+                        articles: oldest_first[range.clone()]
+                            .iter()
+                            .map(|&a| self.article_card(a))
+                            .collect(),
+                        archive: Some(Archive {
+                            current: Some(number),
+                            first: range.start + 1,
+                            shown: range.len(),
+                            total_items: articles.len(),
+                            front: "articles/index.html".into(),
+                            prev: (number > 1).then(|| archive_url(number - 1)),
+                            next: (number < ranges.len()).then(|| archive_url(number + 1)),
+                            pages: page_links(ranges.len(), Some(number), archive_url),
+                        }),
+                    },
+                )?;
+                self.emit(Page::new(path, bytes))?;
             }
         }
 
@@ -959,12 +970,7 @@ impl<'a> Renderer<'a> {
                 year: None,
                 pages: Vec::new(),
             };
-            return self.emit(Page {
-                bytes: self.input.templates.render("timeline.html", &context)?,
-                path: path.into(),
-                key: None,
-                kept: false,
-            });
+            return self.emit(Page::new(path, self.input.templates.render("timeline.html", &context)?));
         }
         let mut years: Vec<YearLink> = Vec::new();
         for (path, range) in &layout {
@@ -983,8 +989,9 @@ impl<'a> Renderer<'a> {
         let path = "timeline/index.html";
         let root = root_of(path);
         let newest = timeline.len().saturating_sub(EVENTS_PER_PAGE / 2)..timeline.len();
-        self.emit(Page {
-            bytes: self.input.templates.render(
+        self.emit(Page::new(
+            path,
+            self.input.templates.render(
                 "timeline.html",
                 &TimelineContext {
                     site,
@@ -1003,10 +1010,7 @@ impl<'a> Renderer<'a> {
                     pages: Vec::new(),
                 },
             )?,
-            path: path.into(),
-            key: None,
-            kept: false,
-        })?;
+        ))?;
         for (path, range) in &layout {
             let year = timeline[range.start].date.year;
             let root = root_of(path);
@@ -1037,12 +1041,10 @@ impl<'a> Renderer<'a> {
                     Vec::new()
                 },
             };
-            self.emit(Page {
-                bytes: self.input.templates.render("timeline.html", &context)?,
-                path: path.clone(),
-                key: None,
-                kept: false,
-            })?;
+            self.emit(Page::new(
+                path.clone(),
+                self.input.templates.render("timeline.html", &context)?,
+            ))?;
         }
         Ok(())
     }
@@ -1285,12 +1287,7 @@ impl<'a> Renderer<'a> {
         }
         let key = key.digest128();
         if (self.input.previous)(&path, key) {
-            return Ok(Page {
-                path,
-                bytes: Vec::new(),
-                key: Some(key),
-                kept: true,
-            });
+            return Ok(Page::kept(path, key));
         }
         let root = root_of(&path);
         let passage = |i: usize| self.passage_view(PassageRef { article: a, passage: i }, &root, None);
@@ -1321,12 +1318,7 @@ impl<'a> Renderer<'a> {
             article: self.article_card(a),
             blocks,
         };
-        Ok(Page {
-            bytes: self.input.templates.render("article.html", &context)?,
-            path,
-            key: Some(key),
-            kept: false,
-        })
+        Ok(Page::new(path, self.input.templates.render("article.html", &context)?).with_key(key))
     }
 
     fn render_topic(&self, site: &SiteView, t: usize) -> anyhow::Result<()> {
@@ -1406,12 +1398,7 @@ impl<'a> Renderer<'a> {
                 },
             },
         };
-        self.emit(Page {
-            bytes: input.templates.render("topic.html", &context)?,
-            path,
-            key: None,
-            kept: false,
-        })?;
+        self.emit(Page::new(path, input.templates.render("topic.html", &context)?))?;
 
         if ranges.len() > 1 || newest.len() < summary.passages.len() {
             ranges.par_iter().enumerate().try_for_each(|(index, range)| {
@@ -1438,12 +1425,7 @@ impl<'a> Renderer<'a> {
                 }
                 let key = key.digest128();
                 if (input.previous)(&path, key) {
-                    return self.emit(Page {
-                        path,
-                        bytes: Vec::new(),
-                        key: Some(key),
-                        kept: true,
-                    });
+                    return self.emit(Page::kept(path, key));
                 }
                 let context = TopicContext {
                     site,
@@ -1476,12 +1458,7 @@ impl<'a> Renderer<'a> {
                         pages,
                     },
                 };
-                self.emit(Page {
-                    bytes: input.templates.render("topic.html", &context)?,
-                    path,
-                    key: Some(key),
-                    kept: false,
-                })
+                self.emit(Page::new(path, input.templates.render("topic.html", &context)?).with_key(key))
             })?;
         }
         Ok(())

@@ -207,18 +207,12 @@ pub fn index_in_parts(
         let key = part_key(&language, dir, &records);
         if let Some(paths) = reuse(key) {
             for path in paths {
-                emit(Page {
-                    path,
-                    bytes: Vec::new(),
-                    key: Some(key),
-                    kept: true,
-                })?;
+                emit(Page::kept(path, key))?;
             }
             return Ok(());
         }
-        for mut page in index_part(&language, records, dir, part.is_none())? {
-            page.key = Some(key);
-            emit(page)?;
+        for page in index_part(&language, records, dir, part.is_none())? {
+            emit(page.with_key(key))?;
         }
         Ok(())
     };
