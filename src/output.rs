@@ -237,7 +237,7 @@ impl Staging {
     pub fn write(&self, page: &Page) -> anyhow::Result<()> {
         if page.kept {
             let record = match self.previous.files.get(&page.path) {
-                Some(record) if self.has(&page.path, record.key) => *record,
+                Some(record) if self.current_file(&page.path, record).is_some() => *record,
                 _ => bail!("{}: the previous site no longer holds this page", page.path),
             };
             return self.keep(&page.path, record);
@@ -359,9 +359,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
             // Unfinished: it can still serve as the next build's spare.
-            if self.spare.exists() || fs::rename(&self.dir, &self.spare).is_err() {
-                let _ = fs::remove_dir_all(&self.dir);
-            }
+            let _ = keep_as_spare(&self.dir, &self.spare);
         }
     }
 }
@@ -439,12 +437,19 @@ fn swap_in(staging: &Path, output: &Path, spare: &Path) -> anyhow::Result<()> {
         )
         .with_context(|| format!("cannot swap the new site into {}", output.display()))?;
         // `staging` now holds the previous site: the next build's starting point.
-        if spare.exists() || fs::rename(staging, spare).is_err() {
-            fs::remove_dir_all(staging)
-                .with_context(|| format!("cannot remove the previous site at {}", staging.display()))?;
-        }
+        keep_as_spare(staging, spare)
+            .with_context(|| format!("cannot remove the previous site at {}", staging.display()))?;
     } else {
         fs::rename(staging, output).with_context(|| format!("cannot move the new site to {}", output.display()))?;
+    }
+    Ok(())
+}
+
+/// Makes the site folder `dir` the spare, the next build's staging folder,
+/// unless there is one already; then removes it.
+fn keep_as_spare(dir: &Path, spare: &Path) -> std::io::Result<()> {
+    if spare.exists() || fs::rename(dir, spare).is_err() {
+        fs::remove_dir_all(dir)?;
     }
     Ok(())
 }
@@ -464,8 +469,8 @@ fn clean_leftovers(parent: &Path, name: &str, spare: &Path) {
             .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
         if let Some(pid) = pid {
             let alive = Path::new("/proc").join(pid).exists();
-            if !alive && (spare.exists() || fs::rename(entry.path(), spare).is_err()) {
-                let _ = fs::remove_dir_all(entry.path());
+            if !alive {
+                let _ = keep_as_spare(&entry.path(), spare);
             }
         }
     }
