@@ -8,8 +8,10 @@
 //! version of briefing is simply not used, so a build with any cache gives the
 //! same output as one with none.
 //!
-//! Two files, both written with a temporary file and a rename:
-//! - `articles.bin`: each article as parsed, with its warnings and its facts.
+//! Two files, each written whole with a temporary file and a rename:
+//! - `articles.bin`: each article as parsed, with its warnings and its facts
+//!   (new articles are appended to it; it is rewritten only when damaged or
+//!   mostly stale).
 //! - `pages-<output>.bin`: for one output folder, what each file was made from
 //!   (see [`Manifest`]).
 //!
@@ -25,7 +27,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::fs;
-
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3};
 
@@ -39,6 +41,12 @@ const FORMAT: u32 = 2;
 
 /// A 128-bit fingerprint.
 pub type Key = u128;
+
+/// The warning a build gives when it could not update the cache: it goes on,
+/// only the next build is slower.
+pub fn not_updated(error: &anyhow::Error) -> Diagnostic {
+    Diagnostic::warning(CACHE_DIR, format!("cannot update the build cache: {error:#}"))
+}
 
 /// The fingerprint of an article file: its path (which gives its slug and
 /// possibly its date) and its bytes.
@@ -150,7 +158,7 @@ impl ArticleCache {
                     .collect::<Result<_, _>>()?;
                 let mut out = Vec::with_capacity(encoded.iter().map(|e| e.len() + 40).sum());
                 for ((key, _), entry) in chunk.iter().zip(&encoded) {
-                    push_frame(&mut out, *key, entry);
+                    write_frame(&mut out, *key, entry)?;
                 }
                 file.write_all(&out)?;
             }
@@ -160,17 +168,11 @@ impl ArticleCache {
             write_atomically(&self.path, |file| {
                 file.write_all(&header(self.settings))?;
                 if rewrite {
-                    let mut out = Vec::new();
                     for (key, fresh) in articles {
                         if let (None, Some(raw)) = (fresh, self.raw(*key)) {
-                            push_frame(&mut out, *key, raw);
-                            if out.len() >= 1 << 24 {
-                                file.write_all(&out)?;
-                                out.clear();
-                            }
+                            write_frame(file, *key, raw)?;
                         }
                     }
-                    file.write_all(&out)?;
                 }
                 write_fresh(file)
             })
@@ -192,11 +194,12 @@ fn header(settings: Key) -> Vec<u8> {
     out
 }
 
-fn push_frame(out: &mut Vec<u8>, key: Key, entry: &[u8]) {
-    out.extend_from_slice(&key.to_le_bytes());
-    out.extend_from_slice(&(entry.len() as u64).to_le_bytes());
-    out.extend_from_slice(&xxh3_64(entry).to_le_bytes());
-    out.extend_from_slice(entry);
+/// One entry as stored: key, length, checksum, then the encoded entry.
+fn write_frame(out: &mut (impl Write + ?Sized), key: Key, entry: &[u8]) -> std::io::Result<()> {
+    out.write_all(&key.to_le_bytes())?;
+    out.write_all(&(entry.len() as u64).to_le_bytes())?;
+    out.write_all(&xxh3_64(entry).to_le_bytes())?;
+    out.write_all(entry)
 }
 
 /// Reads the frames of an articles file written for `settings`: the entries,
@@ -349,16 +352,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn damaged_or_foreign_frames_are_not_read() {
+    fn damaged_or_foreign_frames_are_not_read() -> std::io::Result<()> {
         assert!(!read_frames(b"", 1).1);
         assert!(!read_frames(b"BRFCACHE", 1).1);
         let mut file = header(7);
         assert_eq!(read_frames(&file, 7).0.len(), 0);
         assert!(read_frames(&file, 7).1);
         assert!(!read_frames(&file, 8).1, "other settings");
-        push_frame(&mut file, 1, b"one");
+        write_frame(&mut file, 1, b"one")?;
         let sound = file.len();
-        push_frame(&mut file, 2, b"two");
+        write_frame(&mut file, 2, b"two")?;
         let (entries, ok) = read_frames(&file, 7);
         assert!(ok);
         assert_eq!(entries.len(), 2);
@@ -366,5 +369,6 @@ mod tests {
         assert!(!ok, "truncated entry");
         assert_eq!(entries.keys().copied().collect::<Vec<_>>(), [1]);
         assert_eq!(read_frames(&file[..sound], 7).0.len(), 1);
+        Ok(())
     }
 }

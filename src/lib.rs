@@ -164,10 +164,7 @@ fn load_timed(root: &Path, base_url: Option<&str>, use_cache: bool, timings: &mu
             .collect();
         // The cache only saves time: a build goes on without it.
         if let Err(e) = cache.save(&listing) {
-            diagnostics.push(Diagnostic::warning(
-                cache::CACHE_DIR,
-                format!("cannot update the build cache: {e:#}"),
-            ));
+            diagnostics.push(cache::not_updated(&e));
         }
         timings.lap("write cache", &mut clock);
     }
@@ -306,7 +303,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
     };
     // The search index takes about as long as everything else together: it
     // is built on its own threads (see `search::index`) beside the pages.
-    let (pages, searched) = std::thread::scope(|scope| {
+    let (pages, rendered, indexed, indexing) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             let clock = Instant::now();
             let indexed = search::index(
@@ -321,27 +318,23 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
         let clock = Instant::now();
         let pages = render_site(root, &loaded, &|path, key| staging.has(path, key), &emit);
         let rendered = clock.elapsed();
-        let searched = search
+        let (indexed, indexing) = search
             .join()
             .unwrap_or_else(|_| (Err(anyhow::anyhow!("the search indexer crashed")), Duration::ZERO));
-        ((pages, rendered), searched)
+        (pages, rendered, indexed, indexing)
     });
-    let (pages, rendered) = pages;
     let pages = pages?;
-    searched.0?;
+    indexed?;
     timings.lap("render, index and write", &mut clock);
     timings.0.push(("  of which pages (beside the index)", rendered));
-    timings.0.push(("  of which search index", searched.1));
+    timings.0.push(("  of which search index", indexing));
     let written = staging
         .finish()
         .with_context(|| format!("cannot write the site to {}", output.display()))?;
     timings.lap("swap in", &mut clock);
     let mut warnings = loaded.warnings;
     if let Err(e) = written.manifest.save(root, &output) {
-        warnings.push(Diagnostic::warning(
-            cache::CACHE_DIR,
-            format!("cannot update the build cache: {e:#}"),
-        ));
+        warnings.push(cache::not_updated(&e));
     }
     Ok(BuildReport {
         timings,
