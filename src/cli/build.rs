@@ -64,9 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             format!(
                 " ({} written, {} unchanged)",
                 count(report.files - report.kept, "file"),
-                count(report.kept, "file")
-                    .trim_end_matches(" files")
-                    .trim_end_matches(" file")
+                grouped(report.kept)
             )
         } else {
             String::new()
@@ -87,6 +85,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 /// "1 page", "10,014 pages".
 fn count(n: usize, noun: &str) -> String {
+    format!("{} {noun}{}", grouped(n), if n == 1 { "" } else { "s" })
+}
+
+/// "10,014": digits in groups of three.
+fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut grouped = String::new();
     for (i, digit) in digits.chars().enumerate() {
@@ -95,7 +98,7 @@ fn count(n: usize, noun: &str) -> String {
         }
         grouped.push(digit);
     }
-    format!("{grouped} {noun}{}", if n == 1 { "" } else { "s" })
+    grouped
 }
 
 #[cfg(test)]
