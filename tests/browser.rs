@@ -8,6 +8,8 @@
 //! installs. Run by hand without them, it prints `skipped: …` and passes;
 //! with `CI=true` it fails instead.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -59,27 +61,6 @@ fn node(script: &str, args: &[&Path]) {
     );
 }
 
-fn copy_project(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::copy(from.join("site.toml"), to.join("site.toml")).unwrap_or_else(|e| panic!("{e}"));
-    for folder in ["content", "templates", "static"] {
-        let source = from.join(folder);
-        if !source.is_dir() {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(&source) {
-            let entry = entry.unwrap_or_else(|e| panic!("{e}"));
-            let rel = entry.path().strip_prefix(from).unwrap_or_else(|e| panic!("{e}"));
-            let target = to.join(rel);
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target).unwrap_or_else(|e| panic!("{e}"));
-            } else {
-                std::fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("{e}"));
-            }
-        }
-    }
-}
-
 #[test]
 fn the_site_and_briefing_serve_work_in_chromium() {
     if let Some(reason) = missing() {
@@ -118,7 +99,7 @@ fn the_site_and_briefing_serve_work_in_chromium() {
 
     // briefing serve on a copy of the project, which the script edits.
     let project = dir.path().join("project");
-    copy_project(&repo(), &project);
+    common::copy_project(&repo(), &project).unwrap_or_else(|e| panic!("cannot copy the project: {e:#}"));
     node(
         "serve.mjs",
         &[Path::new("--briefing"), &bin, Path::new("--project"), &project],

@@ -3,7 +3,10 @@
 //! the output the way a reader, a link checker or the gold checker would.
 //! Pages are checked by parsing their HTML, never by searching for substrings.
 
+mod common;
+
 use anyhow::{anyhow, Context as _, Result};
+use common::copy_project;
 use scraper::{ElementRef, Html, Selector};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
@@ -94,28 +97,6 @@ fn files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
 fn differences(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     let paths: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     paths.into_iter().filter(|p| a.get(*p) != b.get(*p)).cloned().collect()
-}
-
-/// Copies a project's own files (not its output or build folders) to `to`.
-fn copy_project(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    std::fs::copy(from.join("site.toml"), to.join("site.toml"))?;
-    for folder in ["content", "templates", "static"] {
-        let source = from.join(folder);
-        if !source.is_dir() {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(&source) {
-            let entry = entry?;
-            let target = to.join(entry.path().strip_prefix(from)?);
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target)?;
-            } else {
-                std::fs::copy(entry.path(), &target)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Writes a small project: `files` are (path relative to the root, contents).

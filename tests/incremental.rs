@@ -6,6 +6,8 @@
 //! output byte-identical to a clean build of the same project in a fresh
 //! folder. Files whose bytes did not change must keep their modification time.
 
+mod common;
+
 use anyhow::{Context as _, Result};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -239,34 +241,6 @@ fn build(root: &Path, output: Option<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Copies the project's inputs (not its cache or output) to `to`.
-fn copy_inputs(from: &Path, to: &Path) -> Result<()> {
-    for name in ["site.toml", "content", "templates"] {
-        let source = from.join(name);
-        if !source.exists() {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(&source) {
-            let entry = entry?;
-            let rel = entry.path().strip_prefix(&source)?;
-            let target = if rel.as_os_str().is_empty() {
-                to.join(name)
-            } else {
-                to.join(name).join(rel)
-            };
-            if entry.file_type().is_dir() {
-                fs::create_dir_all(&target)?;
-            } else {
-                if let Some(parent) = target.parent() {
-                    fs::create_dir_all(parent)?;
-                }
-                fs::copy(entry.path(), &target)?;
-            }
-        }
-    }
-    Ok(())
-}
-
 fn check_sequence(changes: &[Change]) -> Result<()> {
     let dir = tempfile::tempdir()?;
     let mut project = Project::new(&dir.path().join("project"))?;
@@ -278,7 +252,7 @@ fn check_sequence(changes: &[Change]) -> Result<()> {
         let incremental = files(&project.root.join("public"))?;
 
         let clean_root = dir.path().join(format!("clean-{step}"));
-        copy_inputs(&project.root, &clean_root)?;
+        common::copy_project(&project.root, &clean_root)?;
         build(&clean_root, Some(clean_root.join("out")))?;
         let clean = files(&clean_root.join("out"))?;
         fs::remove_dir_all(&clean_root)?;
