@@ -301,18 +301,12 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
         );
         Ok(())
     };
-    // The search index takes about as long as everything else together: it
-    // is built on its own threads (see `search::index`) beside the pages.
+    // The search index is built on a thread of its own beside the pages: it
+    // needs only the model, and its files go through the same staging.
     let (pages, rendered, indexed, indexing) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             let clock = Instant::now();
-            let indexed = search::index(
-                &loaded.config,
-                &loaded.articles,
-                &loaded.briefing,
-                &|key| staging.kept_files(key),
-                &emit,
-            );
+            let indexed = search::index(&loaded.config, &loaded.articles, &loaded.briefing, &emit);
             (indexed, clock.elapsed())
         });
         let clock = Instant::now();

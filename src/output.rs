@@ -213,14 +213,6 @@ impl Staging {
             .is_some_and(|record| record.key == key && self.current_file(path, record).is_some())
     }
 
-    /// Every file the previous site's build made from `key` (the files of one
-    /// search index part), if the site still holds each of them untouched.
-    pub fn kept_files(&self, key: Key) -> Option<Vec<String>> {
-        let files: Vec<(&String, &FileRecord)> = self.previous.files.iter().filter(|(_, r)| r.key == key).collect();
-        let all_current = !files.is_empty() && files.iter().all(|(path, r)| self.current_file(path, r).is_some());
-        all_current.then(|| files.into_iter().map(|(path, _)| path.clone()).collect())
-    }
-
     /// The current site's file at `path`, if it still has the size, time and
     /// inode its build recorded.
     fn current_file(&self, path: &str, record: &FileRecord) -> Option<fs::Metadata> {

@@ -1,472 +1,376 @@
-//! Full-text search: topics, articles and glossary terms → a Pagefind index,
-//! the files under `pagefind/` in the output, built at build time with
-//! Pagefind's Rust API (no separate binary, no network).
+//! Full-text search: topics, articles and glossary terms → a small inverted
+//! index of script files under `search/data/`, which the search page
+//! (`templates/search.html`) loads on demand.
 //!
-//! The index is built from the model, not from the rendered pages: each
-//! topic, article and term becomes one small search record whose URL is its
-//! real page (and passage anchor), so the index does not depend on the
-//! project's templates or on the order pages are rendered in. Reads no files
-//! and writes none: the caller writes the returned pages through `Staging`.
+//! Written by hand rather than with Pagefind (which the first versions used),
+//! because of what it cost and what it could not do, both measured:
+//! - Pagefind took 12.4 s of a 14.2 s build of 10,000 articles (71% of the
+//!   CPU time), most of it gzipping each of its ~10,000 files at the best
+//!   level, which its API cannot change, and in creating those files;
+//! - its index is fetched, so search did not work from `file://`.
+//!
+//! This index is made from the model (records, not rendered pages) and is a
+//! few hundred files. Each is one call, `briefingSearch("<name>",<JSON>);`,
+//! so the page loads it with a `<script>` element, from a server or from disk
+//! alike:
+//! - `meta.js`: `{"format","records","chunk","prefix","shards"}`, the shards
+//!   being every term shard written;
+//! - `t/<shard>.js`: `{"<term>":[id,weight,Δid,weight,…]}`, the terms whose
+//!   first [`PREFIX`] characters are the shard (see [`shard_key`]), each with
+//!   the records it is in (ids ascending, each after the first as the
+//!   difference from the one before) and its weight in each;
+//! - `d/<n>.js`: records `n × CHUNK …` in id order, each
+//!   `{"u":url,"t":title,"k":kind,"a":about,"p":[[anchor,label,text],…]}`.
+//!
+//! Reads no files and writes none: the caller writes the returned pages
+//! through `Staging`, which keeps every file whose bytes did not change.
 
 use crate::analyze::Briefing;
-use crate::cache::Key;
 use crate::config::Config;
 use crate::parse::Article;
 use crate::render::{article_url, topic_url, Emit, Page};
-use crate::text::{escape_html, slugify};
-use anyhow::Context as _;
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use xxhash_rust::xxh3::Xxh3;
+use crate::text::slugify;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
-/// Where the index goes in the output folder; the search page loads
-/// `pagefind/pagefind.js` from here.
-pub const BUNDLE_DIR: &str = "pagefind";
+/// Where the index goes in the output folder.
+pub const DATA_DIR: &str = "search/data";
 
-/// How strongly a word counts, by where it stands. Pagefind's weights run
-/// from 0 to 10 (1 is plain text). A topic's title and aliases weigh most,
-/// so searching an alias ("IPOI") finds the topic page before the passages
-/// that mention it.
-const TOPIC_NAME_WEIGHT: u8 = 10;
-const TOPIC_SUMMARY_WEIGHT: u8 = 3;
-const ARTICLE_TITLE_WEIGHT: u8 = 4;
-const TERM_WEIGHT: u8 = 2;
+/// Bump when the files' layout or meaning changes; the page checks it.
+pub const FORMAT: u32 = 1;
 
-/// Pagefind's own user interfaces are left out: the search page has its own
-/// small script, and these would only add half a megabyte to every site.
-const UNUSED_BUNDLE_FILES: [&str; 7] = [
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-highlight.js",
-];
+/// Records per chunk file: the page loads the chunk of each result it shows,
+/// so a chunk is small (64 synthetic articles are about 250 KB of text).
+pub const CHUNK: usize = 64;
 
-/// One thing a reader can find: the page it lives on and the HTML Pagefind
-/// reads (never published; only its words and excerpts end up in the index).
+/// A term's shard is named by its first `PREFIX` characters: few enough files
+/// to write quickly, and a query loads only the shards of its words.
+pub const PREFIX: usize = 2;
+
+/// How much an occurrence of a word counts, by where it stands. A topic's
+/// title and aliases weigh most, so searching an alias ("IPOI") finds the
+/// topic before the articles that mention it.
+const TOPIC_NAME_WEIGHT: u32 = 50;
+const TOPIC_SUMMARY_WEIGHT: u32 = 5;
+const ARTICLE_TITLE_WEIGHT: u32 = 8;
+const PASSAGE_WEIGHT: u32 = 1;
+const TERM_SHORT_WEIGHT: u32 = 20;
+const TERM_LONG_WEIGHT: u32 = 5;
+
+/// One thing a reader can find: a topic, an article or a glossary term.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
-    /// Relative to the output root, as every link in the site is: Pagefind's
-    /// script prefixes the folder the site is served from.
+pub struct Record<'a> {
+    /// Relative to the output root, as every link in the site is.
     pub url: String,
-    pub html: String,
+    pub title: &'a str,
+    /// Shown with the result: "Topic", "Source article", "Glossary".
+    pub kind: &'static str,
+    /// Shown with the result: an article's date and source.
+    pub about: Option<String>,
+    /// Searched but not shown (the title, a topic's aliases), with weights.
+    pub names: Vec<(&'a str, u32)>,
+    /// Searched and shown: an excerpt of each that matches.
+    pub texts: Vec<Text<'a>>,
 }
 
-/// The language Pagefind indexes in: the primary subtag of `site.toml`'s
-/// `language` ("pt" for "pt-BR"), or "unknown" when that is not 2–8 ASCII
-/// letters. Pagefind picks its stemmer from it and puts it in file names; a
-/// long or odd value made it panic (found by tests/hostile.rs).
-fn index_language(language: &str) -> String {
-    let primary = language.split(['-', '_']).next().unwrap_or_default();
-    if (2..=8).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic()) {
-        primary.to_ascii_lowercase()
-    } else {
-        "unknown".to_string()
-    }
+/// A searchable text of a record: an article's passage, a topic's summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<'a> {
+    /// Where a hit in it links to within the record's page ("p3"), or "".
+    pub anchor: String,
+    /// How the link reads ("¶3"), or "".
+    pub label: String,
+    pub text: Cow<'a, str>,
+    /// 0: shown, not searched (its words are among the names already).
+    pub weight: u32,
 }
 
-/// How the index is split into parts, each a Pagefind index of its own that
-/// the search page merges (Pagefind's `mergeIndex`).
-///
-/// Pagefind holds every record it indexes in memory, several times over
-/// while it builds (about 45 times the records' size at its peak), and takes
-/// about 0.3 s per megabyte of records: so parts are bounded, built two at a
-/// time, and a part whose records did not change is not built again but kept
-/// from the previous site. For that to pay as articles arrive, the split must
-/// not move when one is added at the end: articles (in content order) are cut
-/// into full blocks of `block`, then what is left into halves, quarters, …
-/// down to `smallest`, then the rest, like the digits of a binary counter.
-/// Adding an article changes only the last, small part, except on a carry
-/// (every `smallest` articles), when the parts below it merge. Editing an
-/// article changes only its part.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PartLimits {
-    /// Articles in a full block.
-    pub block: usize,
-    /// The smallest tier: fewer articles than this form the last part.
-    pub smallest: usize,
-    /// Records in one part, at most (a block with more is cut greedily): what
-    /// bounds memory when articles are long.
-    pub bytes: usize,
-}
-
-/// A block of 2,048 synthetic articles is about 10 MB of records: about
-/// 450 MB while Pagefind indexes it, and 3 s.
-pub const PARTS: PartLimits = PartLimits {
-    block: 2048,
-    smallest: 64,
-    bytes: 12_000_000,
-};
-
-/// Lists the extra parts for the search page, `{"parts":["part-2/", …]}`,
-/// relative to `pagefind/`.
-pub const PARTS_FILE: &str = "parts.json";
-
-/// Bump when records or their indexing change without the crate version
-/// changing, so that no part is kept from a site built the old way.
-const FORMAT: u32 = 1;
-
-/// The files of a part whose key matches the previous site's, if that site
-/// still holds every one of them unchanged (see `output::Staging::kept_files`).
-pub type Reuse<'r> = &'r (dyn Fn(Key) -> Option<Vec<String>> + Sync);
-
-/// The articles of each part, as index ranges into the articles in content
-/// order: full blocks, then binary tiers, then the rest (see [`PartLimits`]).
-/// Cut further by bytes in `index_in_parts`.
-pub fn article_blocks(count: usize, limits: PartLimits) -> Vec<std::ops::Range<usize>> {
-    let mut blocks = Vec::new();
-    let mut start = 0;
-    while count - start >= limits.block {
-        blocks.push(start..start + limits.block);
-        start += limits.block;
-    }
-    let mut tier = limits.block / 2;
-    while tier >= limits.smallest.max(1) {
-        if count - start >= tier {
-            blocks.push(start..start + tier);
-            start += tier;
-        }
-        tier /= 2;
-    }
-    if start < count {
-        blocks.push(start..count);
-    }
-    blocks
-}
-
-/// Builds the search index of the whole briefing, handing its files to
-/// `emit`. The first part holds the topics and the glossary terms (so that
-/// their weights rank them among each other) and carries the script; the
-/// articles follow in parts (see [`PartLimits`]). Records are made in a
-/// fixed order and parts are cut by counts and sizes alone, which is what
-/// keeps two builds' indexes byte-identical.
-pub fn index(
-    config: &Config,
-    articles: &[Article],
-    briefing: &Briefing,
-    reuse: Reuse,
-    emit: Emit,
-) -> anyhow::Result<()> {
-    index_in_parts(config, articles, briefing, PARTS, reuse, emit)
-}
-
-/// `index`, split by `limits`.
-pub fn index_in_parts(
-    config: &Config,
-    articles: &[Article],
-    briefing: &Briefing,
-    limits: PartLimits,
-    reuse: Reuse,
-    emit: Emit,
-) -> anyhow::Result<()> {
-    let language = index_language(&config.language);
-    // Article records are made part by part, as each is indexed, so only the
-    // records of the parts being indexed (one per core) are in memory.
-    let mut parts: Vec<Vec<&Article>> = Vec::new();
-    for block in article_blocks(articles.len(), limits) {
-        let mut size = 0;
-        let mut part: Vec<&Article> = Vec::new();
-        for article in &articles[block] {
-            let bytes = record_size(article);
-            if size + bytes > limits.bytes && !part.is_empty() {
-                parts.push(std::mem::take(&mut part));
-                size = 0;
-            }
-            size += bytes;
-            part.push(article);
-        }
-        parts.push(part);
-    }
-    let dirs: Vec<String> = (0..=parts.len())
-        .map(|n| match n {
-            0 => BUNDLE_DIR.to_string(),
-            n => format!("{BUNDLE_DIR}/part-{}", n + 1),
-        })
-        .collect();
-    let listed: Vec<String> = (2..=parts.len() + 1).map(|n| format!("\"part-{n}/\"")).collect();
-    emit(Page::new(
-        format!("{BUNDLE_DIR}/{PARTS_FILE}"),
-        format!("{{\"parts\":[{}]}}\n", listed.join(",")).into_bytes(),
-    ))?;
-    let first = || {
-        topic_records(&language, config)
-            .into_iter()
-            .chain(term_records(&language, briefing))
-            .collect()
-    };
-    let jobs: Vec<(Option<&Vec<&Article>>, &String)> =
-        std::iter::once(None).chain(parts.iter().map(Some)).zip(&dirs).collect();
-    let index_one = |(part, dir): (Option<&Vec<&Article>>, &String)| -> anyhow::Result<()> {
-        let records: Vec<Record> = match part {
-            None => first(),
-            Some(part) => part.iter().map(|a| article_record(&language, a)).collect(),
-        };
-        let key = part_key(&language, dir, &records);
-        if let Some(paths) = reuse(key) {
-            for path in paths {
-                emit(Page::kept(path, key))?;
-            }
-            return Ok(());
-        }
-        for page in index_part(&language, records, dir, part.is_none())? {
-            emit(page.with_key(key))?;
-        }
-        Ok(())
-    };
-    // Parts are taken by plain threads, one per core, not by rayon tasks:
-    // Pagefind runs rayon inside, and a rayon worker waiting there would
-    // steal and start another part, holding several parts in memory at once
-    // (5.3 GB at 100,000 articles). Each thread gives Pagefind a one-thread
-    // pool of its own, so a part is indexed on the thread that took it.
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let workers = rayon::current_num_threads().clamp(1, jobs.len());
-    std::thread::scope(|scope| {
-        let threads: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| -> anyhow::Result<()> {
-                    let pool = rayon::ThreadPoolBuilder::new()
-                        .num_threads(1)
-                        .thread_name(|_| "search".to_string())
-                        .build()
-                        .context("cannot start the search indexer")?;
-                    while !failed.load(Ordering::Relaxed) {
-                        let Some(&job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                            break;
-                        };
-                        pool.install(|| index_one(job))
-                            .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        threads.into_iter().try_for_each(|thread| {
-            thread
-                .join()
-                .map_err(|_| anyhow::anyhow!("the search indexer crashed"))?
-        })
-    })
-}
-
-/// What a part's files are made from: its records, where it goes, and how
-/// they are indexed.
-fn part_key(language: &str, dir: &str, records: &[Record]) -> Key {
-    let mut hasher = Xxh3::new();
-    for text in [env!("CARGO_PKG_VERSION"), language, dir] {
-        hasher.update(&(text.len() as u64).to_le_bytes());
-        hasher.update(text.as_bytes());
-    }
-    hasher.update(&FORMAT.to_le_bytes());
-    for record in records {
-        for text in [&record.url, &record.html] {
-            hasher.update(&(text.len() as u64).to_le_bytes());
-            hasher.update(text.as_bytes());
-        }
-    }
-    hasher.digest128()
-}
-
-/// One Pagefind index of `records`, its files under `dir`. The first part
-/// carries the script and the WebAssembly; the others only their index, as
-/// parts merged into the first one share its WebAssembly.
-fn index_part(language: &str, records: Vec<Record>, dir: &str, first: bool) -> anyhow::Result<Vec<Page>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .context("cannot start the search indexer")?;
-    let files = runtime.block_on(async {
-        let options = PagefindServiceConfig::builder()
-            .keep_index_url(true)
-            .force_language(language.to_string())
-            .build();
-        let mut index = PagefindIndex::new(Some(options))?;
-        for record in records {
-            index
-                .add_html_file(None, Some(format!("/{}", record.url)), record.html)
-                .await
-                .with_context(|| format!("cannot index {}", record.url))?;
-        }
-        index.get_files().await
-    })?;
-    let names: Vec<String> = files
-        .iter()
-        .map(|file| file.filename.to_string_lossy().replace('\\', "/"))
-        .collect();
-    // The stemmer-less WebAssembly is needed only for a language Pagefind
-    // has no stemmer for, when no `wasm.<language>.pagefind` is written.
-    let has_language_wasm = names
-        .iter()
-        .any(|n| n.starts_with("wasm.") && n != "wasm.unknown.pagefind");
-    Ok(files
-        .into_iter()
-        .zip(names)
-        .filter_map(|(file, name)| {
-            let script = name.starts_with("wasm.") || name == "pagefind.js" || name == "pagefind-worker.js";
-            let unused = UNUSED_BUNDLE_FILES.contains(&name.as_str())
-                || name.starts_with("playground/")
-                || (has_language_wasm && name == "wasm.unknown.pagefind")
-                || (!first && script);
-            (!unused).then(|| Page::new(format!("{dir}/{name}"), file.contents))
-        })
-        .collect())
-}
-
-/// Every search record, in the order they are indexed: topics, articles, terms.
-pub fn records(config: &Config, articles: &[Article], briefing: &Briefing) -> Vec<Record> {
-    let language = &index_language(&config.language);
-    let mut out = topic_records(language, config);
-    out.extend(articles.iter().map(|a| article_record(language, a)));
-    out.extend(term_records(language, briefing));
-    out
-}
-
-fn topic_records(language: &str, config: &Config) -> Vec<Record> {
-    let mut out = Vec::with_capacity(config.topics.len());
-    for topic in &config.topics {
-        let mut html = open(language, "Topic");
-        tag(&mut html, "h1", TOPIC_NAME_WEIGHT, &topic.title);
+/// Every search record in id order: articles (content order), topics, terms.
+/// Articles come first so that an article arriving at the end moves no id.
+pub fn records<'a>(config: &'a Config, articles: &'a [Article], briefing: &'a Briefing) -> Vec<Record<'a>> {
+    let mut out: Vec<Record> = articles.par_iter().map(article_record).collect();
+    out.extend(config.topics.iter().map(|topic| {
         let aliases: Vec<&str> = topic
             .aliases
             .iter()
             .map(String::as_str)
             .filter(|alias| !alias.eq_ignore_ascii_case(&topic.title))
             .collect();
+        let mut names = vec![(topic.title.as_str(), TOPIC_NAME_WEIGHT)];
+        names.extend(aliases.iter().map(|alias| (*alias, TOPIC_NAME_WEIGHT)));
+        let mut texts = Vec::new();
         if !topic.summary.is_empty() {
-            tag(&mut html, "p", TOPIC_SUMMARY_WEIGHT, &topic.summary);
+            texts.push(Text::plain(Cow::Borrowed(&topic.summary), TOPIC_SUMMARY_WEIGHT));
         }
         if !aliases.is_empty() {
-            // After the summary, so that an excerpt around an alias reads
-            // "…its connectivity pillar. Also called IPOI".
-            tag(
-                &mut html,
-                "p",
-                TOPIC_NAME_WEIGHT,
-                &format!("Also called {}", aliases.join(", ")),
-            );
-            // Pagefind ranks a match in a page's metadata above any in its
-            // text; the search page weighs `aliases` above the title.
-            html.push_str("<p data-pagefind-ignore data-pagefind-meta=\"aliases\">");
-            escape_html(&aliases.join(", "), &mut html);
-            html.push_str("</p>");
+            let also = format!("Also called {}", aliases.join(", "));
+            texts.push(Text::plain(Cow::Owned(also), 0));
         }
-        out.push(Record {
+        Record {
             url: topic_url(&topic.slug),
-            html: close(html),
-        });
-    }
+            title: &topic.title,
+            kind: "Topic",
+            about: None,
+            names,
+            texts,
+        }
+    }));
+    out.extend(briefing.glossary.terms.iter().map(|term| Record {
+        url: format!("glossary/index.html#term-{}", slugify(&term.short)),
+        title: &term.short,
+        kind: "Glossary",
+        about: None,
+        names: vec![(&term.short, TERM_SHORT_WEIGHT), (&term.long, TERM_LONG_WEIGHT)],
+        texts: vec![Text::plain(Cow::Owned(format!("{}: {}", term.short, term.long)), 0)],
+    }));
     out
 }
 
-fn term_records(language: &str, briefing: &Briefing) -> Vec<Record> {
-    let mut out = Vec::with_capacity(briefing.glossary.terms.len());
-    for term in &briefing.glossary.terms {
-        let mut html = open(language, "Glossary");
-        html.push_str("<p data-pagefind-ignore data-pagefind-meta=\"title\">");
-        escape_html(&term.short, &mut html);
-        html.push_str("</p>");
-        tag(&mut html, "p", TERM_WEIGHT, &format!("{}: {}", term.short, term.long));
-        out.push(Record {
-            url: format!("glossary/index.html#term-{}", slugify(&term.short)),
-            html: close(html),
-        });
+impl<'a> Text<'a> {
+    fn plain(text: Cow<'a, str>, weight: u32) -> Text<'a> {
+        Text {
+            anchor: String::new(),
+            label: String::new(),
+            text,
+            weight,
+        }
     }
-    out
 }
 
-/// Roughly the size of an article's record, without making it.
-fn record_size(article: &Article) -> usize {
-    256 + article.title.len() + article.passages.iter().map(|p| p.text.len() + 48).sum::<usize>()
-}
-
-/// An article's record: a sub-result per passage.
-fn article_record(language: &str, article: &Article) -> Record {
-    let mut html = open(language, "Source article");
-    tag(&mut html, "h1", ARTICLE_TITLE_WEIGHT, &article.title);
+fn article_record(article: &Article) -> Record<'_> {
     let about: Vec<String> = article
         .date
         .map(|d| format!("{} {} {}", d.day(), d.month(), d.year()))
         .into_iter()
         .chain(article.source.clone())
         .collect();
-    if !about.is_empty() {
-        // Shown with the result, not searched.
-        html.push_str("<p data-pagefind-ignore data-pagefind-meta=\"about\">");
-        escape_html(&about.join(" · "), &mut html);
-        html.push_str("</p>");
-    }
-    for passage in &article.passages {
-        // An element with an id and a title is a sub-result: a hit in
-        // this passage links to it (`#p3`), not just to the article.
-        let number = passage.id.trim_start_matches('p');
-        html.push_str(&format!(
-            "<p id=\"{}\" data-pagefind-title=\"¶{}\">",
-            crate::text::escaped(&passage.id),
-            crate::text::escaped(number)
-        ));
-        escape_html(&passage.text, &mut html);
-        html.push_str("</p>");
-    }
     Record {
         url: article_url(&article.slug),
-        html: close(html),
+        title: &article.title,
+        kind: "Source article",
+        about: (!about.is_empty()).then(|| about.join(" · ")),
+        names: vec![(&article.title, ARTICLE_TITLE_WEIGHT)],
+        texts: article
+            .passages
+            .iter()
+            .map(|passage| Text {
+                label: format!("¶{}", passage.id.trim_start_matches('p')),
+                anchor: passage.id.clone(),
+                text: Cow::Borrowed(&passage.text),
+                weight: PASSAGE_WEIGHT,
+            })
+            .collect(),
     }
 }
 
-/// The start of a record: its language (Pagefind picks its stemmer from
-/// `lang`) and what kind of page it is, shown with each result.
-fn open(language: &str, kind: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"{}\"><body><p data-pagefind-ignore data-pagefind-meta=\"kind\">{kind}</p>",
-        crate::text::escaped(language)
-    )
+/// The words of `text` as the index and the page's script see them: runs of
+/// letters and digits, lower-cased. (The script splits on `[\p{L}\p{N}]+`.)
+pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            if word.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                Cow::Owned(word.to_lowercase())
+            } else {
+                Cow::Borrowed(word)
+            }
+        })
 }
 
-fn close(mut html: String) -> String {
-    html.push_str("</body></html>");
-    html
-}
-
-fn tag(html: &mut String, name: &str, weight: u8, text: &str) {
-    if weight == 1 {
-        html.push_str(&format!("<{name}>"));
-    } else {
-        html.push_str(&format!("<{name} data-pagefind-weight=\"{weight}\">"));
+/// A record's terms with their weight in it (the sum over occurrences), in
+/// no particular order. `weights` is scratch space, handed back empty.
+pub fn record_terms<'r>(record: &'r Record, weights: &mut FxHashMap<Cow<'r, str>, u32>) -> Vec<(Cow<'r, str>, u32)> {
+    let names = record.names.iter().copied();
+    let texts = record.texts.iter().map(|t| (t.text.as_ref(), t.weight));
+    for (text, weight) in names.chain(texts).filter(|&(_, weight)| weight > 0) {
+        for word in words(text) {
+            *weights.entry(word).or_default() += weight;
+        }
     }
-    escape_html(text, html);
-    html.push_str(&format!("</{name}>"));
+    weights.drain().collect()
+}
+
+/// The shard a term goes in: the lowercase hex of its first `PREFIX`
+/// characters' UTF-8 bytes ("ipoi" → "6970"), safe as a file name anywhere.
+pub fn shard_key(term: &str) -> String {
+    let end = term.char_indices().nth(PREFIX).map_or(term.len(), |(i, _)| i);
+    let mut key = String::with_capacity(end * 2);
+    for byte in term[..end].bytes() {
+        let _ = write!(key, "{byte:02x}");
+    }
+    key
+}
+
+/// A term and its coded postings (see `index`).
+type Postings<'t> = (Cow<'t, str>, Vec<u32>);
+
+/// What `meta.js` holds.
+#[derive(Serialize)]
+struct Meta<'a> {
+    format: u32,
+    records: usize,
+    chunk: usize,
+    prefix: usize,
+    shards: Vec<&'a str>,
+}
+
+/// A record as a chunk file holds it.
+#[derive(Serialize)]
+struct RecordFile<'r> {
+    u: &'r str,
+    t: &'r str,
+    k: &'r str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    a: Option<&'r str>,
+    p: Vec<(&'r str, &'r str, &'r str)>,
+}
+
+/// Pairs written as a JSON object, in their order.
+struct JsonMap<'m, K, V>(&'m [(K, V)]);
+
+impl<K: Serialize, V: Serialize> Serialize for JsonMap<'_, K, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// One data file: `briefingSearch("<name>",<json>);` and a newline.
+fn data_file(name: &str, value: &impl Serialize) -> anyhow::Result<Page> {
+    let mut bytes = b"briefingSearch(".to_vec();
+    serde_json::to_writer(&mut bytes, name)?;
+    bytes.push(b',');
+    serde_json::to_writer(&mut bytes, value)?;
+    bytes.extend_from_slice(b");\n");
+    Ok(Page::new(format!("{DATA_DIR}/{name}.js"), bytes))
+}
+
+/// Builds the search index of the whole briefing, handing its files to
+/// `emit`. Records are made in a fixed order and every map is sorted before
+/// it is written, which keeps two builds' indexes byte-identical.
+pub fn index(config: &Config, articles: &[Article], briefing: &Briefing, emit: Emit) -> anyhow::Result<()> {
+    let records = records(config, articles, briefing);
+    let terms: Vec<Vec<(Cow<str>, u32)>> = records
+        .par_iter()
+        .map_init(FxHashMap::default, |weights, record| record_terms(record, weights))
+        .collect();
+
+    // Postings, term by term: record ids ascending (records are taken in
+    // order), each after the first as the difference from the one before,
+    // each with the term's weight in the record.
+    let mut postings: FxHashMap<Cow<str>, (u32, Vec<u32>)> = FxHashMap::default();
+    for (id, record_terms) in terms.into_iter().enumerate() {
+        let id = u32::try_from(id)?;
+        for (term, weight) in record_terms {
+            let (last, coded) = postings.entry(term).or_insert((0, Vec::new()));
+            coded.extend([id - *last, weight]);
+            *last = id;
+        }
+    }
+    let mut shards: BTreeMap<String, Vec<Postings>> = BTreeMap::new();
+    for (term, (_, coded)) in postings {
+        shards.entry(shard_key(&term)).or_default().push((term, coded));
+    }
+
+    let meta = Meta {
+        format: FORMAT,
+        records: records.len(),
+        chunk: CHUNK,
+        prefix: PREFIX,
+        shards: shards.keys().map(String::as_str).collect(),
+    };
+    emit(data_file("meta", &meta)?)?;
+    shards.into_par_iter().try_for_each(|(key, mut terms)| {
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        emit(data_file(&format!("t/{key}"), &JsonMap(&terms))?)
+    })?;
+    records.par_chunks(CHUNK).enumerate().try_for_each(|(n, chunk)| {
+        let files: Vec<RecordFile> = chunk
+            .iter()
+            .map(|r| RecordFile {
+                u: &r.url,
+                t: r.title,
+                k: r.kind,
+                a: r.about.as_deref(),
+                p: r.texts
+                    .iter()
+                    .map(|t| (&*t.anchor, &*t.label, t.text.as_ref()))
+                    .collect(),
+            })
+            .collect();
+        emit(data_file(&format!("d/{n}"), &files)?)
+    })
 }
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn index_language_is_a_short_tag_or_unknown() {
-        assert_eq!(index_language("en"), "en");
-        assert_eq!(index_language("pt-BR"), "pt");
-        assert_eq!(index_language("en\" onmouseover=\"alert(1)"), "unknown");
-        assert_eq!(index_language(&"x".repeat(60)), "unknown");
-        assert_eq!(index_language(""), "unknown");
-    }
-
     use super::*;
+    use std::sync::Mutex;
 
     fn bundled() -> anyhow::Result<crate::Loaded> {
         Ok(crate::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), None)?)
     }
 
+    /// The index's files in path order.
+    fn files(loaded: &crate::Loaded) -> anyhow::Result<BTreeMap<String, String>> {
+        let pages = Mutex::new(BTreeMap::new());
+        index(&loaded.config, &loaded.articles, &loaded.briefing, &|page| {
+            let text = String::from_utf8(page.bytes)?;
+            pages
+                .lock()
+                .map_err(|_| anyhow::anyhow!("poisoned"))?
+                .insert(page.path, text);
+            Ok(())
+        })?;
+        pages.into_inner().map_err(|_| anyhow::anyhow!("poisoned"))
+    }
+
+    fn sorted_terms(record: &Record) -> Vec<(String, u32)> {
+        let mut terms: Vec<(String, u32)> = record_terms(record, &mut FxHashMap::default())
+            .into_iter()
+            .map(|(term, weight)| (term.into_owned(), weight))
+            .collect();
+        terms.sort_unstable();
+        terms
+    }
+
+    /// The JSON a data file carries, checking the call around it.
+    fn payload(path: &str, text: &str) -> anyhow::Result<serde_json::Value> {
+        let name = path
+            .strip_prefix("search/data/")
+            .and_then(|p| p.strip_suffix(".js"))
+            .ok_or_else(|| anyhow::anyhow!("{path}: not a data file"))?;
+        let head = format!("briefingSearch({},", serde_json::to_string(name)?);
+        let body = text
+            .strip_prefix(&head)
+            .and_then(|t| t.strip_suffix(");\n"))
+            .ok_or_else(|| anyhow::anyhow!("{path}: not one briefingSearch call: {text:.80}"))?;
+        Ok(serde_json::from_str(body)?)
+    }
+
     #[test]
-    fn records_cover_topics_articles_and_terms_in_order() -> anyhow::Result<()> {
+    fn words_are_lowercased_runs_of_letters_and_digits() {
+        let got: Vec<String> = words("India–Japan's 13th MoC, «Ünïcode» IPOI!")
+            .map(Cow::into_owned)
+            .collect();
+        assert_eq!(got, ["india", "japan", "s", "13th", "moc", "ünïcode", "ipoi"]);
+        assert_eq!(shard_key("ipoi"), "6970");
+        assert_eq!(shard_key("x"), "78");
+        assert_eq!(shard_key("ünïcode"), "c3bc6e");
+    }
+
+    #[test]
+    fn records_cover_articles_topics_and_terms_in_order() -> anyhow::Result<()> {
         let loaded = bundled()?;
         let (config, articles, briefing) = (&loaded.config, &loaded.articles, &loaded.briefing);
         let records = records(config, articles, briefing);
-        let expected: Vec<String> = config
-            .topics
+        let expected: Vec<String> = articles
             .iter()
-            .map(|t| topic_url(&t.slug))
-            .chain(articles.iter().map(|a| article_url(&a.slug)))
+            .map(|a| article_url(&a.slug))
+            .chain(config.topics.iter().map(|t| topic_url(&t.slug)))
             .chain(
                 briefing
                     .glossary
@@ -477,186 +381,86 @@ mod tests {
             .collect();
         let urls: Vec<&str> = records.iter().map(|r| r.url.as_str()).collect();
         assert_eq!(urls, expected);
+        // Every passage of an article is a text anchored at its id.
+        let anchors: Vec<&str> = records[0].texts.iter().map(|t| t.anchor.as_str()).collect();
+        let ids: Vec<&str> = articles[0].passages.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(anchors, ids);
+        Ok(())
+    }
 
-        // The IPOI topic: its alias is weighted text and metadata.
-        let ipoi = records
+    #[test]
+    fn the_index_is_byte_identical_twice_and_finds_every_record_by_its_words() -> anyhow::Result<()> {
+        let loaded = bundled()?;
+        let files = files(&loaded)?;
+        assert_eq!(files, self::files(&loaded)?);
+        let records = records(&loaded.config, &loaded.articles, &loaded.briefing);
+
+        let meta = payload("search/data/meta.js", &files["search/data/meta.js"])?;
+        assert_eq!(meta["format"], FORMAT);
+        assert_eq!(meta["records"], records.len());
+        let shards: Vec<String> = serde_json::from_value(meta["shards"].clone())?;
+        let written: Vec<String> = files
+            .keys()
+            .filter_map(|p| p.strip_prefix("search/data/t/")?.strip_suffix(".js").map(String::from))
+            .collect();
+        assert_eq!(shards, written, "meta lists exactly the shards written");
+
+        // Decode every posting back: each record's terms, with their weights.
+        let mut decoded: Vec<Vec<(String, u32)>> = vec![Vec::new(); records.len()];
+        for key in &shards {
+            let path = format!("search/data/t/{key}.js");
+            let terms: BTreeMap<String, Vec<u32>> = serde_json::from_value(payload(&path, &files[&path])?)?;
+            for (term, coded) in terms {
+                assert_eq!(shard_key(&term), *key, "{term} in the wrong shard");
+                let mut id = 0;
+                for pair in coded.chunks(2) {
+                    id += pair[0];
+                    decoded[id as usize].push((term.clone(), pair[1]));
+                }
+            }
+        }
+        for (record, terms) in records.iter().zip(&mut decoded) {
+            terms.sort_unstable();
+            assert_eq!(*terms, sorted_terms(record), "{}", record.url);
+        }
+
+        // Chunks hold the records in id order.
+        let chunk: Vec<serde_json::Value> =
+            serde_json::from_value(payload("search/data/d/0.js", &files["search/data/d/0.js"])?)?;
+        assert_eq!(chunk.len(), records.len().min(CHUNK));
+        assert_eq!(chunk[0]["u"], records[0].url);
+        assert_eq!(chunk[0]["p"][0][0], "p1");
+        assert_eq!(chunk[0]["p"][0][1], "¶1");
+        Ok(())
+    }
+
+    #[test]
+    fn a_topic_alias_outweighs_every_mention_in_an_article() -> anyhow::Result<()> {
+        let loaded = bundled()?;
+        let records = records(&loaded.config, &loaded.articles, &loaded.briefing);
+        let weight = |record: &Record| {
+            sorted_terms(record)
+                .into_iter()
+                .find(|(term, _)| term == "ipoi")
+                .map_or(0, |(_, w)| w)
+        };
+        let topic = records
             .iter()
             .find(|r| r.url == "topics/ipoi/index.html")
-            .ok_or_else(|| anyhow::anyhow!("no IPOI record"))?;
-        assert!(ipoi.html.contains("data-pagefind-meta=\"aliases\""), "{}", ipoi.html);
-        assert!(
-            ipoi.html.contains("data-pagefind-weight=\"10\">Also called"),
-            "{}",
-            ipoi.html
-        );
-
-        // Every passage of an article is a sub-result anchored at its id.
-        let article = &articles[0];
-        let record = &records[config.topics.len()];
-        for passage in &article.passages {
-            let number = passage.id.trim_start_matches('p');
-            let anchor = format!("<p id=\"{}\" data-pagefind-title=\"¶{number}\">", passage.id);
-            assert!(record.html.contains(&anchor), "{anchor} missing");
-        }
-        Ok(())
-    }
-
-    /// The index's pages, none kept.
-    fn pages(loaded: &crate::Loaded, limits: PartLimits) -> anyhow::Result<Vec<Page>> {
-        pages_reusing(loaded, limits, &|_| None)
-    }
-
-    /// The index's pages in path order, taking what `reuse` offers.
-    fn pages_reusing(loaded: &crate::Loaded, limits: PartLimits, reuse: Reuse) -> anyhow::Result<Vec<Page>> {
-        let pages = std::sync::Mutex::new(Vec::new());
-        index_in_parts(
-            &loaded.config,
-            &loaded.articles,
-            &loaded.briefing,
-            limits,
-            reuse,
-            &|page| {
-                pages.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.push(page);
-                Ok(())
-            },
-        )?;
-        let mut pages = pages.into_inner().map_err(|_| anyhow::anyhow!("poisoned"))?;
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(pages)
-    }
-
-    #[test]
-    fn index_is_byte_identical_twice_and_leaves_out_pagefinds_own_ui() -> anyhow::Result<()> {
-        let loaded = bundled()?;
-        let first = pages(&loaded, PARTS)?;
-        let second = pages(&loaded, PARTS)?;
-        assert_eq!(first, second);
-        let paths: Vec<&str> = first.iter().map(|p| p.path.as_str()).collect();
-        for needed in [
-            "pagefind/pagefind.js",
-            "pagefind/pagefind-worker.js",
-            "pagefind/pagefind-entry.json",
-            "pagefind/wasm.en.pagefind",
-            "pagefind/part-2/pagefind-entry.json",
-        ] {
-            assert!(paths.contains(&needed), "{needed} missing from {paths:?}");
-        }
-        for suffix in [".pf_meta", ".pf_index", ".pf_fragment"] {
-            assert!(paths.iter().any(|p| p.ends_with(suffix)), "no {suffix} in {paths:?}");
-        }
-        for unused in UNUSED_BUNDLE_FILES.iter().chain(&["wasm.unknown.pagefind"]) {
-            assert!(
-                !paths.contains(&format!("{BUNDLE_DIR}/{unused}").as_str()),
-                "{unused} written"
-            );
-        }
-        assert!(paths
-            .iter()
-            .all(|p| p.starts_with("pagefind/") && !p.contains("playground")));
-        let parts = first.iter().find(|p| p.path == "pagefind/parts.json");
-        assert_eq!(
-            parts.map(|p| p.bytes.as_slice()),
-            Some(&b"{\"parts\":[\"part-2/\"]}\n"[..])
-        );
+            .ok_or_else(|| anyhow::anyhow!("no IPOI topic"))?;
+        let most = records.iter().filter(|r| r.kind == "Source article").map(weight).max();
+        assert!(weight(topic) > most.unwrap_or(0), "{} vs {most:?}", weight(topic));
         Ok(())
     }
 
     #[test]
-    fn a_large_briefing_is_indexed_in_parts_that_share_the_first_ones_script() -> anyhow::Result<()> {
-        let loaded = bundled()?;
-        // Every article record is larger than 2 KB, so each is a part of its own.
-        let limits = PartLimits { bytes: 2_000, ..PARTS };
-        let pages = pages(&loaded, limits)?;
-        let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-        let listed = pages
-            .iter()
-            .find(|p| p.path == "pagefind/parts.json")
-            .map(|p| String::from_utf8_lossy(&p.bytes).into_owned())
-            .unwrap_or_default();
-        let count = listed.matches("part-").count();
-        assert_eq!(count, loaded.articles.len(), "{listed}");
-        for k in 2..=count + 1 {
-            let dir = format!("pagefind/part-{k}/");
-            assert!(listed.contains(&format!("\"part-{k}/\"")), "{listed}");
-            assert!(
-                paths.contains(&format!("{dir}pagefind-entry.json").as_str()),
-                "{dir}: no entry"
-            );
-            let script = |p: &&str| p.starts_with(&dir) && (p.contains("/wasm.") || p.ends_with(".js"));
-            assert!(!paths.iter().any(script), "{dir} repeats the script");
-        }
-        assert_eq!(pages, self::pages(&loaded, limits)?);
-        Ok(())
-    }
-
-    #[test]
-    fn an_unchanged_part_is_kept_and_an_edit_rebuilds_only_its_own() -> anyhow::Result<()> {
+    fn hostile_text_stays_inside_the_json_string() -> anyhow::Result<()> {
         let mut loaded = bundled()?;
-        let limits = PartLimits { bytes: 2_000, ..PARTS };
-        let before = pages(&loaded, limits)?;
-        // What a previous site's manifest would offer: the files made from a key.
-        let reuse = |key: Key| {
-            let paths: Vec<String> = before
-                .iter()
-                .filter(|p| p.key == Some(key))
-                .map(|p| p.path.clone())
-                .collect();
-            (!paths.is_empty()).then_some(paths)
-        };
-        let again = pages_reusing(&loaded, limits, &reuse)?;
-        let rebuilt: Vec<&str> = again.iter().filter(|p| !p.kept).map(|p| p.path.as_str()).collect();
-        assert_eq!(rebuilt, ["pagefind/parts.json"]);
-        let paths = |pages: &[Page]| pages.iter().map(|p| p.path.clone()).collect::<Vec<_>>();
-        assert_eq!(paths(&again), paths(&before));
-
-        // An edit to the last article: only its part (the last) is indexed again.
-        let last = loaded.articles.len() + 1;
-        if let Some(passage) = loaded.articles.last_mut().and_then(|a| a.passages.first_mut()) {
-            passage.text.push_str(" Quokkas were also discussed.");
-        }
-        let edited = pages_reusing(&loaded, limits, &reuse)?;
-        let rebuilt: Vec<&str> = edited
-            .iter()
-            .filter(|p| !p.kept && p.path != "pagefind/parts.json")
-            .map(|p| p.path.as_str())
-            .collect();
-        assert!(!rebuilt.is_empty());
-        let own = format!("pagefind/part-{last}/");
-        assert!(rebuilt.iter().all(|p| p.starts_with(&own)), "{rebuilt:?}");
+        let payload_text = "\");alert(1);//</script><script>alert(2)</script>\u{2028}";
+        loaded.articles[0].passages[0].text = payload_text.to_string();
+        let files = files(&loaded)?;
+        let chunk = payload("search/data/d/0.js", &files["search/data/d/0.js"])?;
+        assert_eq!(chunk[0]["p"][0][2], payload_text);
         Ok(())
-    }
-
-    #[test]
-    fn article_blocks_cover_every_article_and_move_only_at_the_end() {
-        let limits = PartLimits {
-            block: 16,
-            smallest: 2,
-            bytes: usize::MAX,
-        };
-        let mut before = article_blocks(0, limits);
-        assert!(before.is_empty());
-        for count in 1..200 {
-            let blocks = article_blocks(count, limits);
-            // Contiguous, in order, covering 0..count, none larger than a block.
-            let mut next = 0;
-            for block in &blocks {
-                assert_eq!(block.start, next, "{count}: {blocks:?}");
-                assert!(!block.is_empty() && block.len() <= limits.block, "{count}: {blocks:?}");
-                next = block.end;
-            }
-            assert_eq!(next, count);
-            // Full blocks, one per tier at most (16 → 8, 4, 2), then the rest.
-            assert!(blocks.len() <= count / 16 + 4, "{count}: {blocks:?}");
-            // One more article changes only the last part, except on a carry.
-            if count % limits.smallest != 0 {
-                let kept = blocks.len() - 1;
-                assert_eq!(blocks[..kept], before[..kept.min(before.len())], "{count}");
-            }
-            // The full blocks never move.
-            let full = count / limits.block;
-            assert!(blocks[..full].iter().all(|b| b.len() == limits.block));
-            before = blocks;
-        }
-        assert_eq!(article_blocks(45, limits), [0..16, 16..32, 32..40, 40..44, 44..45]);
     }
 }

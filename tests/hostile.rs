@@ -276,16 +276,53 @@ fn violations(html: &str) -> Vec<String> {
     found
 }
 
-/// Every violation on every page, as `page: violation`.
+/// Every violation on every page, as `page: violation`, and every script
+/// file that is not a search data file holding data alone.
 fn site_violations(out: &Path) -> Result<Vec<String>> {
-    Ok(pages(out)?
+    let mut found: Vec<String> = pages(out)?
         .iter()
         .flat_map(|(path, html)| {
             violations(html)
                 .into_iter()
                 .map(move |v| format!("{}: {v}", path.display()))
         })
-        .collect())
+        .collect();
+    for (path, text) in scripts(out)? {
+        if let Some(v) = script_violation(&path, &text) {
+            found.push(format!("{path}: {v}"));
+        }
+    }
+    Ok(found)
+}
+
+/// Every `.js` file of the built site, by path relative to it.
+fn scripts(out: &Path) -> Result<BTreeMap<String, String>> {
+    let mut found = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry?;
+        if entry.path().extension().is_some_and(|e| e == "js") {
+            let rel = entry.path().strip_prefix(out)?.to_string_lossy().replace('\\', "/");
+            found.insert(rel, fs::read_to_string(entry.path())?);
+        }
+    }
+    Ok(found)
+}
+
+/// The only script files a site has are the search index's data files
+/// (src/search.rs), each exactly `briefingSearch("<its name>",<JSON>);`: a
+/// call with data, which runs nothing else whatever the articles say.
+fn script_violation(path: &str, text: &str) -> Option<String> {
+    let Some(name) = path.strip_prefix("search/data/").and_then(|p| p.strip_suffix(".js")) else {
+        return Some("a script file outside search/data/".into());
+    };
+    let head = format!("briefingSearch({},", serde_json::Value::from(name));
+    let Some(body) = text.strip_prefix(&head).and_then(|t| t.strip_suffix(");\n")) else {
+        return Some("not one briefingSearch call".into());
+    };
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(_) => None,
+        Err(e) => Some(format!("its argument is not JSON alone ({e})")),
+    }
 }
 
 /// The visible text of one page.
@@ -334,6 +371,11 @@ fn hostile_text_is_inert_with_raw_html_escaped() -> Result<()> {
         found.join("\n")
     );
     assert_payloads_shown_as_text(&out)?;
+    let index = scripts(&out)?.into_values().collect::<String>();
+    ensure!(
+        index.contains(r#"<script>alert('plain')</script>"#),
+        "the hostile passage is not in the search index (the check above proved nothing)"
+    );
     let markdown = page_text(&out, "articles/markdown/index.html")?;
     ensure!(
         markdown.contains("<script>alert('block')</script>"),
@@ -439,4 +481,17 @@ fn the_checker_itself_sees_each_kind_of_violation() {
         ],
         "{found:#?}"
     );
+    let call = r#"briefingSearch("d/0",[{"t":"x"}]);"#;
+    assert_eq!(script_violation("search/data/d/0.js", &format!("{call}\n")), None);
+    for (path, text) in [
+        ("search/data/d/0.js", format!("{call}alert(1);\n")),
+        (
+            "search/data/d/0.js",
+            r#"briefingSearch("d/0",[{"t":"x"}]+alert(1));"#.to_string() + "\n",
+        ),
+        ("search/data/d/1.js", format!("{call}\n")),
+        ("assets/app.js", format!("{call}\n")),
+    ] {
+        assert!(script_violation(path, &text).is_some(), "{path}: {text}");
+    }
 }
