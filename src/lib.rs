@@ -306,7 +306,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
     let (pages, rendered, indexed, indexing) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             let clock = Instant::now();
-            let indexed = search::index(&loaded.config, &loaded.articles, &loaded.briefing, &emit);
+            let input = search::SearchInput {
+                config: &loaded.config,
+                articles: &loaded.articles,
+                article_keys: &loaded.article_keys,
+                briefing: &loaded.briefing,
+                previous: &|path, key| staging.has(path, key),
+            };
+            let indexed = search::index(&input, &emit);
             (indexed, clock.elapsed())
         });
         let clock = Instant::now();

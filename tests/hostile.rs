@@ -16,8 +16,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// `<script>` elements the project itself writes into built pages, as their
-/// `src`. None: the only script a built site runs is inline, on the search
-/// page (see `own_inline_scripts`). (`briefing serve` adds one,
+/// `src`. None: the only script in a built page is inline, on the search
+/// page (see `own_inline_scripts`); it adds the search index's data files as
+/// scripts when a search runs, and those are checked apart (see
+/// `script_violation`). (`briefing serve` adds one,
 /// `<script src="/__briefing/reload.js">`, to the pages it serves, never to
 /// the output folder; `serve.rs` tests it.)
 const OWN_SCRIPTS: [&str; 0] = [];
