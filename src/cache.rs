@@ -80,6 +80,16 @@ pub struct CachedArticle {
     pub facts: ArticleFacts,
 }
 
+/// A `CachedArticle` borrowed from the build's own vectors, for saving:
+/// encoded exactly as `CachedArticle` is (the same fields, in order), so the
+/// articles need not be gathered into entries first.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CachedArticleRef<'a> {
+    pub article: &'a Article,
+    pub warnings: &'a [Diagnostic],
+    pub facts: &'a ArticleFacts,
+}
+
 /// The articles of earlier builds, still encoded, by source key.
 pub struct ArticleCache {
     path: PathBuf,
@@ -137,8 +147,8 @@ impl ArticleCache {
     /// Records the articles this build parsed. New entries are appended to
     /// the file; it is rewritten whole (keeping only this build's articles)
     /// when it is damaged or when most of it is articles that are gone.
-    pub fn save(&self, articles: &[(Key, Option<&CachedArticle>)]) -> anyhow::Result<()> {
-        let fresh: Vec<(Key, &CachedArticle)> = articles.iter().filter_map(|&(k, f)| Some((k, f?))).collect();
+    pub fn save(&self, articles: &[(Key, Option<CachedArticleRef>)]) -> anyhow::Result<()> {
+        let fresh: Vec<(Key, CachedArticleRef)> = articles.iter().filter_map(|&(k, f)| Some((k, f?))).collect();
         let live = articles.len() - fresh.len();
         let dead = self.entries.len().saturating_sub(live);
         if fresh.is_empty() && dead <= live {

@@ -157,26 +157,19 @@ fn load_timed(root: &Path, base_url: Option<&str>, use_cache: bool, timings: &mu
             (None, None) => {}
         }
     }
-    if use_cache {
-        let listing: Vec<(cache::Key, Option<&cache::CachedArticle>)> = entries
-            .iter()
-            .map(|(key, entry, fresh)| (*key, fresh.then_some(entry)))
-            .collect();
-        // The cache only saves time: a build goes on without it.
-        if let Err(e) = cache.save(&listing) {
-            diagnostics.push(cache::not_updated(&e));
-        }
-        timings.lap("write cache", &mut clock);
-    }
     let mut articles = Vec::with_capacity(entries.len());
     let mut facts = Vec::with_capacity(entries.len());
     let mut article_keys = Vec::with_capacity(entries.len());
-    for (key, entry, _) in entries {
-        diagnostics.extend(entry.warnings);
+    let mut warnings = Vec::with_capacity(entries.len());
+    let mut fresh = Vec::with_capacity(entries.len());
+    for (key, entry, is_fresh) in entries {
         articles.push(entry.article);
         facts.push(entry.facts);
+        warnings.push(entry.warnings);
         article_keys.push(key);
+        fresh.push(is_fresh);
     }
+    diagnostics.extend(warnings.iter().flatten().cloned());
 
     let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
     for article in &articles {
@@ -190,7 +183,39 @@ fn load_timed(root: &Path, base_url: Option<&str>, use_cache: bool, timings: &mu
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Failed(diagnostics));
     }
-    let briefing = analyze::analyze(&config, &articles, &facts, &matcher, timings);
+    // The cache is written beside the analysis (it only reads the articles).
+    let (briefing, saved) = std::thread::scope(|scope| {
+        let saver = use_cache.then(|| {
+            scope.spawn(|| {
+                let clock = Instant::now();
+                let listing: Vec<(cache::Key, Option<cache::CachedArticleRef>)> = (0..articles.len())
+                    .map(|i| {
+                        let entry = cache::CachedArticleRef {
+                            article: &articles[i],
+                            warnings: &warnings[i],
+                            facts: &facts[i],
+                        };
+                        (article_keys[i], fresh[i].then_some(entry))
+                    })
+                    .collect();
+                (cache.save(&listing), clock.elapsed())
+            })
+        });
+        let briefing = analyze::analyze(&config, &articles, &facts, &matcher, timings);
+        let saved = saver.map(|saver| {
+            saver
+                .join()
+                .unwrap_or_else(|_| (Err(anyhow::anyhow!("the cache writer crashed")), Duration::ZERO))
+        });
+        (briefing, saved)
+    });
+    if let Some((result, took)) = saved {
+        timings.0.push(("write cache (beside the analysis)", took));
+        // The cache only saves time: a build goes on without it.
+        if let Err(e) = result {
+            diagnostics.push(cache::not_updated(&e));
+        }
+    }
     Ok(Loaded {
         config,
         articles,

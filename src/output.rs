@@ -8,6 +8,7 @@ use anyhow::{bail, Context as _};
 use rustc_hash::FxHashSet;
 use std::collections::BTreeSet;
 use std::fs;
+use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -254,7 +255,9 @@ impl Staging {
         }
         let target = self.dir.join(safe_relative(path)?);
         self.make_parent(&target)?;
-        let meta = write_file(&target, bytes, self.reused || target.exists())?;
+        // A new staging folder holds nothing yet: only a reused one needs the
+        // write-then-rename that replaces a file whole.
+        let meta = write_file(&target, bytes, self.reused)?;
         self.record(
             path,
             FileRecord {
@@ -360,14 +363,22 @@ impl Drop for Staging {
 /// `replace`, the bytes go to a temporary file renamed over `target`: an
 /// existing file is never written into, as it may be the current site's.
 fn write_file(target: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<fs::Metadata> {
-    if replace {
-        let temp = temp_beside(target);
-        fs::write(&temp, bytes).with_context(|| format!("cannot write {}", temp.display()))?;
-        fs::rename(&temp, target).with_context(|| format!("cannot write {}", target.display()))?;
+    let written = if replace {
+        temp_beside(target)
     } else {
-        fs::write(target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
+        target.to_path_buf()
+    };
+    // The metadata comes from the open file (no second walk of the path).
+    let meta = fs::File::create(&written)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.metadata()
+        })
+        .with_context(|| format!("cannot write {}", written.display()))?;
+    if replace {
+        fs::rename(&written, target).with_context(|| format!("cannot write {}", target.display()))?;
     }
-    fs::metadata(target).with_context(|| format!("cannot read {}", target.display()))
+    Ok(meta)
 }
 
 /// A temporary name beside `target`, for writing a file whole before it
