@@ -5,7 +5,7 @@ For each N (1000 and 10000; 100000 with --big) the corpus made by bench/gen_corp
 in a scratch folder outside the repository (reused if made by the same generator) is
 built alternately by briefing (OUT/plain, with bench/site.toml) and Hugo (OUT/hugo):
 1 warm-up build each, then --runs measured builds each, every one into a fresh
-folder that is counted; the folders are removed when the batch ends (see Trash), and
+folder that is counted; the folders are removed when the run ends (see Trash), and
 the disk is synced before every build.  Wall time, user+sys CPU time and peak RSS come
 from os.wait4.  --threads adds briefing with RAYON_NUM_THREADS=1 and =2; --topics
 builds N=10000 with 10 and with 1000 topics of 5 aliases.  MB = 10^6 bytes.
@@ -195,16 +195,19 @@ def busy_cpu() -> float:
 class Trash:
     """Build outputs waiting to be deleted.
 
-    Deleting tens of thousands of files just before a build makes that build's kernel
-    time several times larger on ext4 (recently freed inodes are skipped when new ones
-    are allocated, and a `discard` mount trims at journal commit).  Measured on this
+    Deleting tens of thousands of files before a build makes that build's kernel time
+    several times larger on ext4: when it allocates an inode, it skips every free one
+    deleted in the last 60 s (300 s while its inode table block is dirty), looking each
+    up (`recently_deleted`, `find_get_block_common` in `perf`).  Measured on this
     machine, a 10,000-article briefing build took 5.3 s wall (1.8 s sys) on a settled
-    disk and 7.5 s (6.6 s sys) straight after `rm -rf` of the previous output; Hugo
-    pays the same.  So no output is deleted between the measured builds of a batch:
-    they are deleted when the batch ends (or when `limit` bytes have piled up), then
-    the disk is synced and left to settle for `settle` seconds."""
+    disk and 7.5 s (6.6 s sys) straight after `rm -rf` of the previous output, and
+    about 4 s sys for minutes after 150,000 files were deleted; Hugo pays the same.  So
+    no output is deleted while the benchmark runs: all are deleted at the end (or when
+    `limit` bytes have piled up, after which the disk is synced and left to settle for
+    `settle` seconds).  Start it on a disk where nothing large was deleted in the last
+    five minutes."""
 
-    def __init__(self, settle: float, limit: float = 8e9):
+    def __init__(self, settle: float, limit: float = 40e9):
         self.settle, self.limit = settle, limit
         self.paths: list[Path] = []
         self.bytes = 0
@@ -286,9 +289,8 @@ def wait_quiet(max_wait: float) -> None:
 
 
 def bench(tools: list[Tool], corpus: Path, scratch: Path, runs: int, label: str,
-          max_wait: float = 0, settle: float = 0) -> dict:
+          trash: Trash, max_wait: float = 0) -> dict:
     """Warm-up each tool once, then `runs` measured rounds, tools alternating."""
-    trash = Trash(settle)
     for t in tools:
         log(f"[{label}] warm-up {t.name}")
         build(t, corpus, scratch, trash)
@@ -304,7 +306,6 @@ def bench(tools: list[Tool], corpus: Path, scratch: Path, runs: int, label: str,
                 if m["other"] <= NOISY:
                     break
             res[t.name].append(m)
-    trash.empty()
     return res
 
 
@@ -391,9 +392,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="on a shared machine: before each measured build wait up to S "
                          "seconds for other processes to go idle, and redo (up to 2 times) "
                          "a build they disturbed (default 0: off)")
-    ap.add_argument("--settle", type=float, default=40, metavar="S",
-                    help="after deleting a batch's outputs, sync and wait S seconds before "
-                         "building again (default 40; see Trash)")
+    ap.add_argument("--settle", type=float, default=300, metavar="S",
+                    help="when outputs pile up past 40 GB mid-run, delete them, sync and wait "
+                         "S seconds before building again (default 300; see Trash)")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write all measurements here")
     ap.add_argument("--strict", action="store_true", help="exit 2 if a measured target is not met")
     args = ap.parse_args(argv)
@@ -436,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
               *versions, *machine_info(), "",
               f"Scratch folder `{scratch}`. {args.runs} measured builds per tool after 1 "
               "warm-up, tools alternating; medians of wall and CPU (user+sys) time, maximum "
-              "of peak RSS. Outputs are deleted after each batch, not between builds, and the "
+              "of peak RSS. Outputs are deleted at the end of the run, not between builds, and the "
               "disk is synced before each build (see `Trash` in bench/run.py). MB = 10^6 bytes, KB = 10^3 bytes. *other load*: the most CPU (in "
               f"cores) other processes took during one measured build; above {NOISY} the machine "
               "was not quiet and the times are not trustworthy.", "",
@@ -445,22 +446,23 @@ def main(argv: list[str] | None = None) -> int:
         env = "".join(f"{k}={v} " for k, v in t.env.items())
         report.append(f"- {t.name}: `{env}{' '.join(t.argv(Path('OUT'), Path('DIR')))}`")
 
+    trash = Trash(args.settle)
     gen_times: dict[int, float] = {}
     results: dict[str, dict] = {}   # label -> tool -> list of runs
     tables: dict[str, dict] = {}    # label -> tool -> summary
     for n in sizes:
         corpus = ensure_corpus(scratch, n, gen_times)
         label = f"N={n}"
-        results[label] = bench(tools, corpus, scratch, args.runs, label, args.wait_quiet,
-                                args.settle)
+        results[label] = bench(tools, corpus, scratch, args.runs, label, trash,
+                                args.wait_quiet)
         tables[label] = {name: summary(runs, n) for name, runs in results[label].items()}
         report += ["", f"## N = {n}", "", table(tables[label], "hugo")]
     if args.topics:
         corpus = ensure_corpus(scratch, TOPICS_N, gen_times)
         variants = [Tool(f"briefing, {k} topics", "briefing", tools[0].exe,
                          site_toml=topics_toml(k)) for k in (10, 1000)]
-        results["topics"] = bench(variants, corpus, scratch, args.runs, "topics",
-                                   args.wait_quiet, args.settle)
+        results["topics"] = bench(variants, corpus, scratch, args.runs, "topics", trash,
+                                   args.wait_quiet)
         tables["topics"] = {name: summary(runs, TOPICS_N)
                             for name, runs in results["topics"].items()}
         report += ["", f"## Topic count (N = {TOPICS_N})", "",
@@ -480,6 +482,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({"runs": results, "summaries": tables,
                                          "corpus_generation_s": gen_times}, indent=1))
+    sys.stdout.flush()
+    log(f"deleting {len(trash.paths)} build outputs")
+    trash.settle = 0
+    trash.empty()
     return 2 if args.strict and any("NOT MET" in r for r in rows) else 0
 
 

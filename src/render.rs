@@ -356,7 +356,7 @@ fn timeline_layout(events: &[crate::analyze::timeline::Event]) -> Vec<(String, s
             let path = if k == 0 {
                 format!("timeline/{year}/index.html")
             } else {
-                format!("timeline/{year}/page/{}/index.html", k + 1)
+                format!("timeline/{year}/page-{}.html", k + 1)
             };
             layout.push((path, start + range.start..start + range.end));
         }
@@ -826,7 +826,7 @@ impl<'a> Renderer<'a> {
         // The list of sources: the newest on the front page, all in archive pages.
         let oldest_first: Vec<usize> = briefing.chronological.iter().rev().copied().collect();
         let ranges = archive_ranges(oldest_first.len(), ARTICLES_PER_PAGE);
-        let archive_url = |k: usize| format!("articles/page/{k}/index.html");
+        let archive_url = |k: usize| format!("articles/page-{k}.html");
         let paged = ranges.len() > 1;
         let newest: Vec<ArticleCard> = briefing
             .chronological
@@ -1339,7 +1339,7 @@ impl<'a> Renderer<'a> {
         // oldest, so a page's URL keeps its passages as new articles arrive.
         let oldest_first: Vec<PassageRef> = summary.passages.iter().rev().copied().collect();
         let ranges = archive_ranges(oldest_first.len(), per_page);
-        let archive_url = |k: usize| format!("topics/{}/page/{k}/index.html", topic.slug);
+        let archive_url = |k: usize| format!("topics/{}/page-{k}.html", topic.slug);
 
         // The front page: key points, the topic's timeline, the newest passages.
         let path = topic_url(&topic.slug);
