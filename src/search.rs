@@ -53,6 +53,13 @@ pub const CHUNK: usize = 64;
 /// to write quickly, and a query loads only the shards of its words.
 pub const PREFIX: usize = 2;
 
+/// Records whose terms are gathered at a time (see `index`); small in unit
+/// tests, so that the bundled briefing spans several blocks.
+#[cfg(not(test))]
+const TERMS_BLOCK: usize = 4096;
+#[cfg(test)]
+const TERMS_BLOCK: usize = 5;
+
 /// How much an occurrence of a word counts, by where it stands. A topic's
 /// title and aliases weigh most, so searching an alias ("IPOI") finds the
 /// topic before the articles that mention it.
@@ -287,21 +294,23 @@ pub fn index(input: &SearchInput, emit: Emit) -> anyhow::Result<()> {
         previous,
     } = *input;
     let records = records(config, articles, briefing);
-    let terms: Vec<Vec<(Cow<str>, u32)>> = records
-        .par_iter()
-        .map_init(FxHashMap::default, |weights, record| record_terms(record, weights))
-        .collect();
-
     // Postings, term by term: record ids ascending (records are taken in
     // order), each after the first as the difference from the one before,
-    // each with the term's weight in the record.
+    // each with the term's weight in the record. Records are read in blocks,
+    // each in parallel, so that only one block's term lists are in memory.
     let mut postings: FxHashMap<Cow<str>, (u32, Vec<u32>)> = FxHashMap::default();
-    for (id, record_terms) in terms.into_iter().enumerate() {
-        let id = u32::try_from(id)?;
-        for (term, weight) in record_terms {
-            let (last, coded) = postings.entry(term).or_insert((0, Vec::new()));
-            coded.extend([id - *last, weight]);
-            *last = id;
+    for (block, start) in records.chunks(TERMS_BLOCK).zip((0..).step_by(TERMS_BLOCK)) {
+        let terms: Vec<Vec<(Cow<str>, u32)>> = block
+            .par_iter()
+            .map_init(FxHashMap::default, |weights, record| record_terms(record, weights))
+            .collect();
+        for (id, record_terms) in (start..).zip(terms) {
+            let id = u32::try_from(id)?;
+            for (term, weight) in record_terms {
+                let (last, coded) = postings.entry(term).or_insert((0, Vec::new()));
+                coded.extend([id - *last, weight]);
+                *last = id;
+            }
         }
     }
     let mut shards: BTreeMap<String, Vec<Postings>> = BTreeMap::new();
