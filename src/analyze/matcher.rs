@@ -4,7 +4,7 @@
 
 use crate::config::Topic;
 use crate::text::{fold, is_word_char};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// One alias found in a text: a byte range of the original text and its topic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,11 +44,18 @@ impl Matcher {
             }
         }
         // Overlapping search over ASCII-case-folded text: case-sensitive aliases
-        // are checked afterwards, so one pass serves both kinds.
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(patterns.iter().map(|p| p.folded.as_str()))?;
+        // are checked afterwards, so one pass serves both kinds. A DFA when it fits:
+        // left to choose, aho-corasick takes an NFA past a few hundred patterns,
+        // and with 1,000 topics (5,000 aliases) that search was 15% of a build
+        // (8% as a DFA).
+        let mut builder = AhoCorasickBuilder::new();
+        builder.match_kind(MatchKind::Standard).ascii_case_insensitive(true);
+        let folded = || patterns.iter().map(|p| p.folded.as_str());
+        // A DFA past its size limit is an error: then whatever it picks.
+        let automaton = match builder.kind(Some(AhoCorasickKind::DFA)).build(folded()) {
+            Ok(dfa) => dfa,
+            Err(_) => builder.kind(None).build(folded())?,
+        };
         Ok(Matcher { automaton, patterns })
     }
 
