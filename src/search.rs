@@ -224,6 +224,12 @@ pub fn shard_key(term: &str) -> String {
     key
 }
 
+/// Terms with their weight in one record.
+type TermList<'t> = Vec<(Cow<'t, str>, u32)>;
+
+/// Terms → (the last record id coded, the coded postings), see `index`.
+type PostingMap<'t> = FxHashMap<Cow<'t, str>, (u32, Vec<u32>)>;
+
 /// A term and its coded postings (see `index`).
 type Postings<'t> = (Cow<'t, str>, Vec<u32>);
 
@@ -312,19 +318,19 @@ pub fn index(input: &SearchInput, emit: Emit) -> anyhow::Result<()> {
     // merged side by side: merged on one thread, 25 million entries at 100,000
     // articles kept the index running seconds after the pages were done.
     u32::try_from(records.len())?;
-    let mut parts: Vec<FxHashMap<Cow<str>, (u32, Vec<u32>)>> = (0..MERGE_PARTS).map(|_| FxHashMap::default()).collect();
+    let mut parts: Vec<PostingMap> = (0..MERGE_PARTS).map(|_| FxHashMap::default()).collect();
     for (block, start) in records.chunks(TERMS_BLOCK).zip((0..).step_by(TERMS_BLOCK)) {
-        let terms: Vec<Vec<Vec<(Cow<str>, u32)>>> = block
+        let terms: Vec<Vec<TermList>> = block
             .par_iter()
             .map_init(FxHashMap::default, |weights, record| {
-                let mut split: Vec<Vec<(Cow<str>, u32)>> = vec![Vec::new(); MERGE_PARTS];
+                let mut split: Vec<TermList> = vec![Vec::new(); MERGE_PARTS];
                 for (term, weight) in record_terms(record, weights) {
                     split[merge_part(&term)].push((term, weight));
                 }
                 split
             })
             .collect();
-        let mut by_part: Vec<Vec<(u32, Vec<(Cow<str>, u32)>)>> = (0..MERGE_PARTS).map(|_| Vec::new()).collect();
+        let mut by_part: Vec<Vec<(u32, TermList)>> = (0..MERGE_PARTS).map(|_| Vec::new()).collect();
         for (id, split) in (start as u32..).zip(terms) {
             for (part, list) in by_part.iter_mut().zip(split) {
                 part.push((id, list));
