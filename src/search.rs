@@ -400,25 +400,12 @@ mod tests {
         Ok(crate::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), None)?)
     }
 
-    /// The index's files in path order.
+    /// The index's files in path order, as text.
     fn files(loaded: &crate::Loaded) -> anyhow::Result<BTreeMap<String, String>> {
-        let pages = Mutex::new(BTreeMap::new());
-        let input = SearchInput {
-            config: &loaded.config,
-            articles: &loaded.articles,
-            article_keys: &loaded.article_keys,
-            briefing: &loaded.briefing,
-            previous: &|_, _| false,
-        };
-        index(&input, &|page| {
-            let text = String::from_utf8(page.bytes)?;
-            pages
-                .lock()
-                .map_err(|_| anyhow::anyhow!("poisoned"))?
-                .insert(page.path, text);
-            Ok(())
-        })?;
-        pages.into_inner().map_err(|_| anyhow::anyhow!("poisoned"))
+        emitted(loaded, &|_, _| false)?
+            .into_iter()
+            .map(|page| Ok((page.path, String::from_utf8(page.bytes)?)))
+            .collect()
     }
 
     fn sorted_terms(record: &Record) -> Vec<(String, u32)> {
