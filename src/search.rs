@@ -37,6 +37,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::hash::BuildHasher as _;
 use xxhash_rust::xxh3::Xxh3;
 
 /// Where the index goes in the output folder.
@@ -65,9 +66,7 @@ const MERGE_PARTS: usize = 4;
 
 /// The group a term's postings are merged in.
 fn merge_part(term: &str) -> usize {
-    let mut hasher = rustc_hash::FxHasher::default();
-    std::hash::Hasher::write(&mut hasher, term.as_bytes());
-    (std::hash::Hasher::finish(&hasher) % MERGE_PARTS as u64) as usize
+    (rustc_hash::FxBuildHasher.hash_one(term) % MERGE_PARTS as u64) as usize
 }
 
 /// How much an occurrence of a word counts, by where it stands. A topic's
@@ -187,7 +186,8 @@ fn article_record(article: &Article) -> Record<'_> {
 }
 
 /// The words of `text` as the index and the page's script see them: runs of
-/// letters and digits, lower-cased. (The script splits on `[\p{L}\p{N}]+`.)
+/// letters and digits, lower-cased. (The script splits on
+/// `[\p{Alphabetic}\p{N}]+`, which is what `char::is_alphanumeric` holds for.)
 pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
@@ -284,11 +284,13 @@ pub struct SearchInput<'a> {
     pub previous: Previous<'a>,
 }
 
-/// What a chunk of articles alone is made from: the settings and each
-/// article's source. A chunk that also holds topics or terms has no key.
-fn chunk_key(config: &Config, number: usize, article_keys: &[Key]) -> Key {
+/// What a chunk of articles alone is made from: the settings (`settings`,
+/// hashed once per build) and each article's source. A chunk that also holds
+/// topics or terms has no key.
+fn chunk_key(settings: Key, number: usize, article_keys: &[Key]) -> Key {
     let mut hasher = Xxh3::new();
-    hasher.update(&crate::cache::settings_key(&[config, &FORMAT, &CHUNK, &number]).to_le_bytes());
+    hasher.update(&settings.to_le_bytes());
+    hasher.update(&(number as u64).to_le_bytes());
     for key in article_keys {
         hasher.update(&key.to_le_bytes());
     }
@@ -317,9 +319,9 @@ pub fn index(input: &SearchInput, emit: Emit) -> anyhow::Result<()> {
     // Terms are split by a hash into `MERGE_PARTS` groups whose postings are
     // merged side by side: merged on one thread, 25 million entries at 100,000
     // articles kept the index running seconds after the pages were done.
-    u32::try_from(records.len())?;
+    let ids = 0..u32::try_from(records.len())?;
     let mut parts: Vec<PostingMap> = (0..MERGE_PARTS).map(|_| FxHashMap::default()).collect();
-    for (block, start) in records.chunks(TERMS_BLOCK).zip((0..).step_by(TERMS_BLOCK)) {
+    for (block, start) in records.chunks(TERMS_BLOCK).zip(ids.step_by(TERMS_BLOCK)) {
         let terms: Vec<Vec<TermList>> = block
             .par_iter()
             .map_init(FxHashMap::default, |weights, record| {
@@ -331,7 +333,7 @@ pub fn index(input: &SearchInput, emit: Emit) -> anyhow::Result<()> {
             })
             .collect();
         let mut by_part: Vec<Vec<(u32, TermList)>> = (0..MERGE_PARTS).map(|_| Vec::new()).collect();
-        for (id, split) in (start as u32..).zip(terms) {
+        for (id, split) in (start..).zip(terms) {
             for (part, list) in by_part.iter_mut().zip(split) {
                 part.push((id, list));
             }
@@ -363,10 +365,12 @@ pub fn index(input: &SearchInput, emit: Emit) -> anyhow::Result<()> {
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         emit(data_file(&format!("t/{key}"), &JsonMap(&terms))?)
     })?;
+    // The settings' `Debug` text is long with many topics: hashed once here.
+    let settings = crate::cache::settings_key(&[config, &FORMAT, &CHUNK]);
     records.par_chunks(CHUNK).enumerate().try_for_each(|(n, chunk)| {
         let path = format!("{DATA_DIR}/d/{n}.js");
         let sources = article_keys.get(n * CHUNK..(n + 1) * CHUNK);
-        let key = sources.map(|sources| chunk_key(config, n, sources));
+        let key = sources.map(|sources| chunk_key(settings, n, sources));
         if let Some(key) = key.filter(|&key| previous(&path, key)) {
             return emit(Page::kept(path, key));
         }
