@@ -21,7 +21,7 @@ pub mod svg;
 pub mod template_check;
 pub mod text;
 
-use analyze::matcher::Matcher;
+use analyze::matcher::{Matcher, Mention};
 use analyze::Briefing;
 use anyhow::Context as _;
 use config::Config;
@@ -40,6 +40,8 @@ pub struct Loaded {
     /// Each article's source fingerprint (same index as `articles`).
     pub article_keys: Vec<cache::Key>,
     pub matcher: Matcher,
+    /// Where each passage names a topic: `mentions[article][passage]`.
+    pub mentions: Vec<Vec<Vec<Mention>>>,
     pub briefing: Briefing,
     /// Warnings only: a load with errors returns `Err(Failed)`.
     pub warnings: Vec<Diagnostic>,
@@ -216,11 +218,14 @@ fn load_timed(root: &Path, base_url: Option<&str>, use_cache: bool, timings: &mu
             diagnostics.push(cache::not_updated(&e));
         }
     }
+    // Taken from the facts only now: the cache writer read them until here.
+    let mentions = facts.into_iter().map(|f| f.passage_mentions).collect();
     Ok(Loaded {
         config,
         articles,
         article_keys,
         matcher,
+        mentions,
         briefing,
         warnings: diagnostics,
     })
@@ -268,6 +273,7 @@ pub fn render_site(
             articles: &loaded.articles,
             briefing: &loaded.briefing,
             matcher: &loaded.matcher,
+            mentions: &loaded.mentions,
             templates: &templates,
             article_keys: &loaded.article_keys,
             previous,

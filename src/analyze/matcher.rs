@@ -7,7 +7,7 @@ use crate::text::{fold, is_word_char};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// One alias found in a text: a byte range of the original text and its topic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mention {
     pub start: usize,
     pub end: usize,
@@ -97,12 +97,19 @@ impl Matcher {
 
     /// The topics mentioned in `text`, sorted, each once.
     pub fn topics_in(&self, text: &str) -> Vec<usize> {
-        let mut topics: Vec<usize> = self.find(text).into_iter().map(|m| m.topic).collect();
-        topics.sort_unstable();
-        topics.dedup();
-        topics
+        topics_of(&self.find(text))
     }
 }
+
+/// The topics of some mentions, sorted, each once.
+pub fn topics_of(mentions: &[Mention]) -> Vec<usize> {
+    let mut topics: Vec<usize> = mentions.iter().map(|m| m.topic).collect();
+    topics.sort_unstable();
+    topics.dedup();
+    topics
+}
+
+impl Matcher {}
 
 /// An alias is an acronym, matched case-sensitively, when it is one token with
 /// two or more capitals or a digit (MoC, IoT, SCRI, I-JDP, 5G); anything else
