@@ -37,7 +37,7 @@ const ARTICLES_FILE: &str = "articles.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// A 128-bit fingerprint.
 pub type Key = u128;

@@ -5,7 +5,7 @@
 
 use super::acronyms::find_definitions;
 use super::dates::{find_dates, PartialDate};
-use super::matcher::{topics_of, Matcher, Mention};
+use super::matcher::{Matcher, Mention};
 use super::similarity::{counts, StemCache, TermId, Vectorizer};
 use crate::parse::{Article, Block};
 use serde::{Deserialize, Serialize};
@@ -13,11 +13,10 @@ use serde::{Deserialize, Serialize};
 /// One article's facts. Passage indices are the article's own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleFacts {
-    /// Topics of each passage, sorted.
-    pub passage_topics: Vec<Vec<usize>>,
-    /// Where each passage names a topic: kept so that pages, which show a
-    /// passage on its article and on each of its topics, link the mentions
-    /// without searching the text again (that search was 8% of a build).
+    /// Where each passage names a topic (its topics follow, `topics_of`):
+    /// kept so that pages, which show a passage on its article and on each of
+    /// its topics, link the mentions without searching the text again (that
+    /// search was 8% of a build).
     pub passage_mentions: Vec<Vec<Mention>>,
     /// Content-word term counts of each passage, sorted by term: the TF of TF-IDF.
     pub term_counts: Vec<Vec<(TermId, u32)>>,
@@ -45,10 +44,8 @@ pub fn article_facts(
     vectorizer: &Vectorizer,
     cache: &mut StemCache,
 ) -> ArticleFacts {
-    let passage_mentions: Vec<Vec<Mention>> = article.passages.iter().map(|p| matcher.find(&p.text)).collect();
     ArticleFacts {
-        passage_topics: passage_mentions.iter().map(|m| topics_of(m)).collect(),
-        passage_mentions,
+        passage_mentions: article.passages.iter().map(|p| matcher.find(&p.text)).collect(),
         term_counts: article
             .passages
             .iter()

@@ -109,8 +109,6 @@ pub fn topics_of(mentions: &[Mention]) -> Vec<usize> {
     topics
 }
 
-impl Matcher {}
-
 /// An alias is an acronym, matched case-sensitively, when it is one token with
 /// two or more capitals or a digit (MoC, IoT, SCRI, I-JDP, 5G); anything else
 /// ("Memorandum of Cooperation", "Quad") is a phrase matched in any case.

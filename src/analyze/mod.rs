@@ -94,7 +94,10 @@ pub fn analyze(
     timings: &mut crate::Timings,
 ) -> Briefing {
     let mut clock = std::time::Instant::now();
-    let passage_topics: Vec<Vec<Vec<usize>>> = facts.iter().map(|f| f.passage_topics.clone()).collect();
+    let passage_topics: Vec<Vec<Vec<usize>>> = facts
+        .iter()
+        .map(|f| f.passage_mentions.iter().map(|m| matcher::topics_of(m)).collect())
+        .collect();
 
     let mut chronological: Vec<usize> = (0..articles.len()).collect();
     chronological.sort_by(|&a, &b| {

@@ -74,7 +74,7 @@ pub fn build(facts: &[ArticleFacts]) -> Vec<Event> {
             let mut topics: Vec<usize> = event
                 .citations
                 .iter()
-                .flat_map(|r| facts[r.article].passage_topics[r.passage].iter().copied())
+                .flat_map(|r| facts[r.article].passage_mentions[r.passage].iter().map(|m| m.topic))
                 .collect();
             topics.sort_unstable();
             topics.dedup();
