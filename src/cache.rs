@@ -8,12 +8,14 @@
 //! version of briefing is simply not used, so a build with any cache gives the
 //! same output as one with none.
 //!
-//! Two files, each written whole with a temporary file and a rename:
+//! Three kinds of file, each written whole with a temporary file and a rename:
 //! - `articles.bin`: each article as parsed, with its warnings and its facts
 //!   (new articles are appended to it; it is rewritten only when damaged or
 //!   mostly stale).
 //! - `pages-<output>.bin`: for one output folder, what each file was made from
 //!   (see [`Manifest`]).
+//! - `search.bin`: the search index's postings of the articles (see
+//!   [`ArticlePostings`]), for the next build to start from.
 //!
 //! The framing (magic, version, length-prefixed entries with checksums) is
 //! written by hand: it is a few lines, and lets a build decode only the entries
@@ -23,6 +25,7 @@
 use crate::analyze::facts::ArticleFacts;
 use crate::diagnostics::Diagnostic;
 use crate::parse::Article;
+use crate::search::ArticlePostings;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -34,6 +37,7 @@ use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3};
 /// Where the cache lives, under the project root.
 pub const CACHE_DIR: &str = ".briefing/cache";
 const ARTICLES_FILE: &str = "articles.bin";
+const SEARCH_FILE: &str = "search.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
@@ -70,6 +74,12 @@ pub fn settings_key(parts: &[&dyn std::fmt::Debug]) -> Key {
         hasher.update(&[0]);
     }
     hasher.digest128()
+}
+
+/// What an article's cached form depends on besides its file: the settings
+/// that change how it is parsed or what facts it yields.
+pub fn article_settings(config: &crate::config::Config) -> Key {
+    settings_key(&[&config.allow_html, &config.topics])
 }
 
 /// One article as an earlier build read it.
@@ -286,17 +296,8 @@ impl Manifest {
 
     /// The manifest of `output`, or an empty one if there is none that is sound.
     pub fn load(root: &Path, output: &Path) -> Manifest {
-        let Ok(bytes) = fs::read(Manifest::path(root, output)) else {
-            return Manifest::default();
-        };
-        let Some((body, checksum)) = bytes.split_last_chunk::<8>() else {
-            return Manifest::default();
-        };
-        if xxh3_64(body).to_le_bytes() != *checksum {
-            return Manifest::default();
-        }
-        match postcard::from_bytes::<ManifestFile>(body) {
-            Ok(file)
+        match read_checked::<ManifestFile>(&Manifest::path(root, output)) {
+            Some(file)
                 if file.format == FORMAT
                     && file.version == env!("CARGO_PKG_VERSION")
                     && file.output == output.to_string_lossy() =>
@@ -312,16 +313,71 @@ impl Manifest {
     pub fn save(&self, root: &Path, output: &Path) -> anyhow::Result<()> {
         let mut files: Vec<(String, FileRecord)> = self.files.iter().map(|(p, r)| (p.clone(), *r)).collect();
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut bytes = postcard::to_stdvec(&ManifestFile {
+        let manifest = ManifestFile {
             format: FORMAT,
             version: env!("CARGO_PKG_VERSION").to_string(),
             output: output.to_string_lossy().to_string(),
             files,
-        })?;
-        let checksum = xxh3_64(&bytes);
-        bytes.extend_from_slice(&checksum.to_le_bytes());
-        write_atomically(&Manifest::path(root, output), |file| Ok(file.write_all(&bytes)?))
+        };
+        write_checked(&Manifest::path(root, output), &manifest)
     }
+}
+
+/// The search index's article postings as the last build left them (see
+/// [`ArticlePostings`]), for articles cached under `settings`.
+#[derive(Serialize, Deserialize)]
+struct SearchFile {
+    format: u32,
+    version: String,
+    search_format: u32,
+    settings: Key,
+    postings: ArticlePostings,
+}
+
+/// The postings an earlier build saved for articles read with `settings`, or
+/// none. Any sound file will do: it names the articles it covers.
+pub fn load_postings(root: &Path, settings: Key) -> ArticlePostings {
+    match read_checked::<SearchFile>(&root.join(CACHE_DIR).join(SEARCH_FILE)) {
+        Some(file)
+            if file.format == FORMAT
+                && file.version == env!("CARGO_PKG_VERSION")
+                && file.search_format == crate::search::FORMAT
+                && file.settings == settings =>
+        {
+            file.postings
+        }
+        _ => ArticlePostings::default(),
+    }
+}
+
+pub fn save_postings(root: &Path, settings: Key, postings: ArticlePostings) -> anyhow::Result<()> {
+    let file = SearchFile {
+        format: FORMAT,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        search_format: crate::search::FORMAT,
+        settings,
+        postings,
+    };
+    write_checked(&root.join(CACHE_DIR).join(SEARCH_FILE), &file)
+}
+
+/// A value encoded with postcard and followed by the xxh3-64 of the encoding,
+/// read back; `None` if the file is missing, damaged or of another shape.
+fn read_checked<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = fs::read(path).ok()?;
+    let (body, checksum) = bytes.split_last_chunk::<8>()?;
+    if xxh3_64(body).to_le_bytes() != *checksum {
+        return None;
+    }
+    postcard::from_bytes(body).ok()
+}
+
+/// Writes what [`read_checked`] reads, atomically.
+fn write_checked(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
+    let mut bytes = postcard::to_stdvec(value)?;
+    let checksum = xxh3_64(&bytes);
+    bytes.extend_from_slice(&checksum.to_le_bytes());
+    write_atomically(path, |file| Ok(file.write_all(&bytes)?))
 }
 
 /// xxh3-128 of a file's bytes.

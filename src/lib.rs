@@ -106,7 +106,7 @@ fn load_timed(root: &Path, base_url: Option<&str>, use_cache: bool, timings: &mu
     timings.lap("read", &mut clock);
 
     // An article's cached form depends on its file and on these settings only.
-    let settings = cache::settings_key(&[&config.allow_html, &config.topics]);
+    let settings = cache::article_settings(&config);
     let cache = if use_cache {
         cache::ArticleCache::open(root, settings)
     } else {
@@ -344,7 +344,18 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
                 briefing: &loaded.briefing,
                 previous: &|path, key| staging.has(path, key),
             };
-            let indexed = search::index(&input, &emit);
+            let settings = cache::article_settings(&loaded.config);
+            let earlier = cache::load_postings(root, settings);
+            let unchanged = earlier.articles == loaded.article_keys;
+            let indexed = search::index(&input, earlier, &emit).map(|postings| {
+                // The cache only saves time: a build goes on without it.
+                let saved = if unchanged {
+                    Ok(())
+                } else {
+                    cache::save_postings(root, settings, postings)
+                };
+                saved.err().map(|e| cache::not_updated(&e))
+            });
             (indexed, clock.elapsed())
         });
         let clock = Instant::now();
@@ -356,7 +367,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
         (pages, rendered, indexed, indexing)
     });
     let pages = pages?;
-    indexed?;
+    let not_cached = indexed?;
     timings.lap("render, index and write", &mut clock);
     timings.0.push(("  of which pages (beside the index)", rendered));
     timings.0.push(("  of which search index", indexing));
@@ -365,6 +376,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
         .with_context(|| format!("cannot write the site to {}", output.display()))?;
     timings.lap("swap in", &mut clock);
     let mut warnings = loaded.warnings;
+    warnings.extend(not_cached);
     if let Err(e) = written.manifest.save(root, &output) {
         warnings.push(cache::not_updated(&e));
     }

@@ -111,7 +111,13 @@ pub struct Text<'a> {
 /// Articles come first so that an article arriving at the end moves no id.
 pub fn records<'a>(config: &'a Config, articles: &'a [Article], briefing: &'a Briefing) -> Vec<Record<'a>> {
     let mut out: Vec<Record> = articles.par_iter().map(article_record).collect();
-    out.extend(config.topics.iter().map(|topic| {
+    out.extend(tail_records(config, briefing));
+    out
+}
+
+/// The records after the articles': topics, then glossary terms.
+fn tail_records<'a>(config: &'a Config, briefing: &'a Briefing) -> Vec<Record<'a>> {
+    let topics = config.topics.iter().map(|topic| {
         let aliases: Vec<&str> = topic
             .aliases
             .iter()
@@ -136,16 +142,16 @@ pub fn records<'a>(config: &'a Config, articles: &'a [Article], briefing: &'a Br
             names,
             texts,
         }
-    }));
-    out.extend(briefing.glossary.terms.iter().map(|term| Record {
+    });
+    let terms = briefing.glossary.terms.iter().map(|term| Record {
         url: format!("glossary/index.html#term-{}", slugify(&term.short)),
         title: &term.short,
         kind: "Glossary",
         about: None,
         names: vec![(&term.short, TERM_SHORT_WEIGHT), (&term.long, TERM_LONG_WEIGHT)],
         texts: vec![Text::plain(Cow::Owned(format!("{}: {}", term.short, term.long)), 0)],
-    }));
-    out
+    });
+    topics.chain(terms).collect()
 }
 
 impl<'a> Text<'a> {
@@ -230,8 +236,88 @@ type TermList<'t> = Vec<(Cow<'t, str>, u32)>;
 /// Terms → (the last record id coded, the coded postings), see `index`.
 type PostingMap<'t> = FxHashMap<Cow<'t, str>, (u32, Vec<u32>)>;
 
-/// A term and its coded postings (see `index`).
-type Postings<'t> = (Cow<'t, str>, Vec<u32>);
+/// The postings of the article records as a build left them, for the next
+/// build to start from (the build cache keeps them). Articles arrive at the
+/// end of the content order, so the next build takes every posting of the
+/// articles before the first one that changed, and gathers terms only from
+/// there on: adding one article to 10,000 gathers the terms of one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ArticlePostings {
+    /// Each article record's source key, in id order.
+    pub articles: Vec<Key>,
+    /// Each term: the last id coded and the coded postings (see `index`).
+    pub terms: Vec<(String, u32, Vec<u32>)>,
+}
+
+/// A term's coded postings cut to the records before `end`, with the last id
+/// kept; `None` when none is before it.
+fn postings_before(last: u32, coded: Vec<u32>, end: u32) -> Option<(u32, Vec<u32>)> {
+    if last < end {
+        return Some((last, coded));
+    }
+    let (mut id, mut kept, mut len) = (0, None, 0);
+    for (i, pair) in coded.chunks_exact(2).enumerate() {
+        id += pair[0];
+        if id >= end {
+            break;
+        }
+        (kept, len) = (Some(id), 2 * (i + 1));
+    }
+    let mut coded = coded;
+    coded.truncate(len);
+    kept.map(|last| (last, coded))
+}
+
+/// Adds the terms of `records` (ids from `first` on, ascending and above
+/// every id already in `parts`) to the postings. Records are read in blocks,
+/// each in parallel, so that only one block's term lists are in memory.
+/// Terms are split by a hash into `MERGE_PARTS` groups whose postings are
+/// merged side by side: merged on one thread, 25 million entries at 100,000
+/// articles kept the index running seconds after the pages were done.
+fn gather<'r>(parts: &mut [PostingMap<'r>], records: &'r [Record<'r>], first: u32) {
+    for (n, block) in records.chunks(TERMS_BLOCK).enumerate() {
+        let start = first + (n * TERMS_BLOCK) as u32;
+        let terms: Vec<Vec<TermList>> = block
+            .par_iter()
+            .map_init(FxHashMap::default, |weights, record| {
+                let mut split: Vec<TermList> = vec![Vec::new(); MERGE_PARTS];
+                for (term, weight) in record_terms(record, weights) {
+                    split[merge_part(&term)].push((term, weight));
+                }
+                split
+            })
+            .collect();
+        let mut by_part: Vec<Vec<(u32, TermList)>> = (0..MERGE_PARTS).map(|_| Vec::new()).collect();
+        for (id, split) in (start..).zip(terms) {
+            for (part, list) in by_part.iter_mut().zip(split) {
+                part.push((id, list));
+            }
+        }
+        parts.par_iter_mut().zip(by_part).for_each(|(postings, lists)| {
+            for (id, list) in lists {
+                for (term, weight) in list {
+                    let (last, coded) = postings.entry(term).or_insert((0, Vec::new()));
+                    coded.extend([id - *last, weight]);
+                    *last = id;
+                }
+            }
+        });
+    }
+}
+
+/// A term's postings as a shard file holds them: the articles' (kept across
+/// builds) and then the topics' and glossary terms' (gathered every build,
+/// their first id coded from the articles' last).
+struct Coded<'p> {
+    articles: &'p [u32],
+    rest: Vec<u32>,
+}
+
+impl Serialize for Coded<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.articles.iter().chain(&self.rest))
+    }
+}
 
 /// What `meta.js` holds.
 #[derive(Serialize)]
@@ -298,12 +384,14 @@ fn chunk_key(settings: Key, number: usize, article_keys: &[Key]) -> Key {
 }
 
 /// Builds the search index of the whole briefing, handing its files to
-/// `emit`. Records are made in a fixed order and every map is sorted before
-/// it is written, which keeps two builds' indexes byte-identical. The terms
-/// are gathered from every record on every build (a fraction of a second at
-/// 10,000 articles); a chunk of articles the previous site holds unchanged
-/// is not written again.
-pub fn index(input: &SearchInput, emit: Emit) -> anyhow::Result<()> {
+/// `emit`, and returns the articles' postings for the next build to start
+/// from. `earlier` is what an earlier build returned (or nothing): its
+/// postings are taken for the articles up to the first whose source key
+/// differs. Records are made in a fixed order and every map is sorted before
+/// it is written, which keeps two builds' indexes byte-identical, whatever
+/// `earlier` held. A chunk of articles the previous site holds unchanged is
+/// not written again.
+pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyhow::Result<ArticlePostings> {
     let SearchInput {
         config,
         articles,
@@ -311,71 +399,90 @@ pub fn index(input: &SearchInput, emit: Emit) -> anyhow::Result<()> {
         briefing,
         previous,
     } = *input;
-    let records = records(config, articles, briefing);
-    // Postings, term by term: record ids ascending (records are taken in
-    // order), each after the first as the difference from the one before,
-    // each with the term's weight in the record. Records are read in blocks,
-    // each in parallel, so that only one block's term lists are in memory.
-    // Terms are split by a hash into `MERGE_PARTS` groups whose postings are
-    // merged side by side: merged on one thread, 25 million entries at 100,000
-    // articles kept the index running seconds after the pages were done.
-    let ids = 0..u32::try_from(records.len())?;
+    let tail = tail_records(config, briefing);
+    let article_count = u32::try_from(articles.len())?;
+    let total = article_count as usize + tail.len();
+    u32::try_from(total)?;
+
+    // Postings, term by term: record ids ascending, each after the first as
+    // the difference from the one before, each with the term's weight in the
+    // record. Those of the unchanged articles come from `earlier`.
+    let reused = earlier
+        .articles
+        .iter()
+        .zip(article_keys)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let fresh: Vec<Record> = articles[reused..].par_iter().map(article_record).collect();
     let mut parts: Vec<PostingMap> = (0..MERGE_PARTS).map(|_| FxHashMap::default()).collect();
-    for (block, start) in records.chunks(TERMS_BLOCK).zip(ids.step_by(TERMS_BLOCK)) {
-        let terms: Vec<Vec<TermList>> = block
-            .par_iter()
-            .map_init(FxHashMap::default, |weights, record| {
-                let mut split: Vec<TermList> = vec![Vec::new(); MERGE_PARTS];
-                for (term, weight) in record_terms(record, weights) {
-                    split[merge_part(&term)].push((term, weight));
-                }
-                split
-            })
-            .collect();
-        let mut by_part: Vec<Vec<(u32, TermList)>> = (0..MERGE_PARTS).map(|_| Vec::new()).collect();
-        for (id, split) in (start..).zip(terms) {
-            for (part, list) in by_part.iter_mut().zip(split) {
-                part.push((id, list));
-            }
+    for (term, last, coded) in earlier.terms {
+        if let Some(postings) = postings_before(last, coded, reused as u32) {
+            parts[merge_part(&term)].insert(Cow::Owned(term), postings);
         }
-        parts.par_iter_mut().zip(by_part).for_each(|(postings, lists)| {
-            for (id, list) in lists {
-                for (term, weight) in list {
-                    let (last, coded) = postings.entry(term).or_insert((0, Vec::new()));
-                    coded.extend([id - *last, weight]);
-                    *last = id;
-                }
-            }
-        });
     }
-    let mut shards: BTreeMap<String, Vec<Postings>> = BTreeMap::new();
-    for (term, (_, coded)) in parts.into_iter().flatten() {
-        shards.entry(shard_key(&term)).or_default().push((term, coded));
+    gather(&mut parts, &fresh, reused as u32);
+    // The topics and terms, gathered apart so that the articles' postings
+    // stay as the next build needs them.
+    let mut rest: Vec<PostingMap> = (0..MERGE_PARTS).map(|_| FxHashMap::default()).collect();
+    gather(&mut rest, &tail, article_count);
+    let rest: FxHashMap<Cow<str>, (u32, Vec<u32>)> = rest.into_iter().flatten().collect();
+
+    let mut shards: BTreeMap<String, Vec<(&str, Coded)>> = BTreeMap::new();
+    for (term, (last, coded)) in parts.iter().flatten() {
+        let mut more = Vec::new();
+        if let Some((_, tail_coded)) = rest.get(term) {
+            // The first tail id was coded from 0: from the articles' last instead.
+            more.extend_from_slice(tail_coded);
+            more[0] -= last;
+        }
+        let postings = Coded {
+            articles: coded,
+            rest: more,
+        };
+        shards.entry(shard_key(term)).or_default().push((term, postings));
+    }
+    for (term, (_, coded)) in &rest {
+        if !parts[merge_part(term)].contains_key(term) {
+            let postings = Coded {
+                articles: &[],
+                rest: coded.clone(),
+            };
+            shards.entry(shard_key(term)).or_default().push((term, postings));
+        }
     }
 
     let meta = Meta {
         format: FORMAT,
-        records: records.len(),
+        records: total,
         chunk: CHUNK,
         prefix: PREFIX,
         shards: shards.keys().map(String::as_str).collect(),
     };
     emit(data_file("meta", &meta)?)?;
     shards.into_par_iter().try_for_each(|(key, mut terms)| {
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
         emit(data_file(&format!("t/{key}"), &JsonMap(&terms))?)
     })?;
     // The settings' `Debug` text is long with many topics: hashed once here.
     let settings = crate::cache::settings_key(&[config, &FORMAT, &CHUNK]);
-    records.par_chunks(CHUNK).enumerate().try_for_each(|(n, chunk)| {
+    (0..total.div_ceil(CHUNK)).into_par_iter().try_for_each(|n| {
         let path = format!("{DATA_DIR}/d/{n}.js");
         let sources = article_keys.get(n * CHUNK..(n + 1) * CHUNK);
         let key = sources.map(|sources| chunk_key(settings, n, sources));
         if let Some(key) = key.filter(|&key| previous(&path, key)) {
             return emit(Page::kept(path, key));
         }
-        let files: Vec<RecordFile> = chunk
+        // Made again here rather than kept from the terms: most chunks of a
+        // rebuild are kept, and the records borrow little.
+        let ids = n * CHUNK..((n + 1) * CHUNK).min(total);
+        let made: Vec<Record> = articles[ids.start.min(articles.len())..ids.end.min(articles.len())]
             .iter()
+            .map(article_record)
+            .collect();
+        let from_tail = &tail[ids.start.saturating_sub(articles.len())..ids.end.saturating_sub(articles.len())];
+        let files: Vec<RecordFile> = made
+            .iter()
+            .chain(from_tail)
             .map(|r| RecordFile {
                 u: &r.url,
                 t: r.title,
@@ -392,6 +499,15 @@ pub fn index(input: &SearchInput, emit: Emit) -> anyhow::Result<()> {
             Some(key) => page.with_key(key),
             None => page,
         })
+    })?;
+    let terms = parts
+        .into_iter()
+        .flatten()
+        .map(|(term, (last, coded))| (term.into_owned(), last, coded))
+        .collect();
+    Ok(ArticlePostings {
+        articles: article_keys.to_vec(),
+        terms,
     })
 }
 
@@ -554,6 +670,15 @@ mod tests {
 
     /// Every page `index` emits, with `previous` answering for kept ones.
     fn emitted(loaded: &crate::Loaded, previous: Previous) -> anyhow::Result<Vec<Page>> {
+        Ok(emitted_from(loaded, previous, ArticlePostings::default())?.0)
+    }
+
+    /// `emitted`, starting from `earlier` postings; also what `index` returned.
+    fn emitted_from(
+        loaded: &crate::Loaded,
+        previous: Previous,
+        earlier: ArticlePostings,
+    ) -> anyhow::Result<(Vec<Page>, ArticlePostings)> {
         let pages = Mutex::new(Vec::new());
         let input = SearchInput {
             config: &loaded.config,
@@ -562,13 +687,50 @@ mod tests {
             briefing: &loaded.briefing,
             previous,
         };
-        index(&input, &|page| {
+        let mut postings = index(&input, earlier, &|page| {
             pages.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.push(page);
             Ok(())
         })?;
         let mut pages = pages.into_inner().map_err(|_| anyhow::anyhow!("poisoned"))?;
         pages.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(pages)
+        postings.terms.sort_unstable();
+        Ok((pages, postings))
+    }
+
+    #[test]
+    fn postings_from_any_earlier_build_give_the_index_of_a_build_from_nothing() -> anyhow::Result<()> {
+        // Several term blocks (`TERMS_BLOCK` is 5 in tests), and chunk files.
+        let count = 3 * TERMS_BLOCK + 2;
+        let loaded = many(count)?;
+        let (expected, postings) = emitted_from(&loaded, &|_, _| false, ArticlePostings::default())?;
+        assert_eq!(postings.articles, loaded.article_keys);
+        let from = |earlier: &crate::Loaded| -> anyhow::Result<ArticlePostings> {
+            Ok(emitted_from(earlier, &|_, _| false, ArticlePostings::default())?.1)
+        };
+        let mut edited = many(count)?;
+        edited.articles[7].passages[0].text.push_str(" Zanzibar");
+        edited.article_keys[7] ^= 1 << 100;
+        let mut first_edited = many(count)?;
+        first_edited.article_keys[0] ^= 1;
+        let earlier = [
+            ("fewer articles", from(&many(count - 6)?)?),
+            ("more articles", from(&many(count + 4)?)?),
+            ("one edited in the middle", from(&edited)?),
+            ("the first edited", from(&first_edited)?),
+            ("the same articles", postings.clone()),
+        ];
+        for (case, earlier) in earlier {
+            assert!(
+                earlier.terms.iter().any(|(_, last, _)| *last > 0),
+                "{case}: postings to reuse"
+            );
+            let (pages, again) = emitted_from(&loaded, &|_, _| false, earlier)?;
+            assert_eq!(pages, expected, "{case}");
+            assert_eq!(again, postings, "{case}");
+        }
+        let (_, edited_postings) = emitted_from(&edited, &|_, _| false, postings)?;
+        assert!(edited_postings.terms.iter().any(|(term, _, _)| term == "zanzibar"));
+        Ok(())
     }
 
     #[test]
