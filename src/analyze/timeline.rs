@@ -5,6 +5,8 @@ use super::dates::PartialDate;
 use super::facts::{ArticleFacts, Report};
 use super::similarity::TermId;
 use super::PassageRef;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// One event on the timeline.
@@ -41,36 +43,64 @@ pub fn build(facts: &[ArticleFacts]) -> Vec<Event> {
             by_date.entry(report.date).or_default().push((at, report));
         }
     }
-    let mut events = Vec::new();
-    for (date, reports) in by_date {
-        let mut clusters: Vec<(&[TermId], Event)> = Vec::new();
-        for (at, report) in reports {
-            // Only the most recent events of the date are compared: a date
-            // reported thousands of times would otherwise make this quadratic.
-            let recent = clusters.len().saturating_sub(MAX_COMPARED);
-            let joined = clusters[recent..]
-                .iter_mut()
-                .rev()
-                .find(|(terms, _)| same_event(terms, &report.terms));
-            match joined {
-                Some((_, event)) => {
-                    // Reports arrive in passage order: a repeat can only be the last.
-                    if event.citations.last() != Some(&at) {
-                        event.citations.push(at);
-                    }
+    // Dates are independent: merged side by side, collected in date order.
+    let by_date: Vec<(PartialDate, Vec<(PassageRef, &Report)>)> = by_date.into_iter().collect();
+    let per_date: Vec<Vec<Event>> = by_date
+        .into_par_iter()
+        .map(|(date, reports)| events_of_date(facts, date, reports))
+        .collect();
+    per_date.into_iter().flatten().collect()
+}
+
+/// The events of one date, from its reports in article order.
+fn events_of_date(facts: &[ArticleFacts], date: PartialDate, reports: Vec<(PassageRef, &Report)>) -> Vec<Event> {
+    let mut clusters: Vec<(&[TermId], Event)> = Vec::new();
+    // A sentence repeated word for word (wire copy) joins the event its
+    // first copy joined, unless an event that it also matches began
+    // since: so only the events begun since are compared, which gives
+    // what comparing them all gives. Term list → (its event, how many
+    // events there were then).
+    let mut joined_before: FxHashMap<&[TermId], (usize, usize)> = FxHashMap::default();
+    for (at, report) in reports {
+        let terms = report.terms.as_slice();
+        // Only the most recent events of the date are compared: a date
+        // reported thousands of times would otherwise make this quadratic.
+        let recent = clusters.len().saturating_sub(MAX_COMPARED);
+        let before = joined_before.get(terms).filter(|&&(event, _)| event >= recent);
+        let from = before.map_or(recent, |&(_, then)| then);
+        let found = (from..clusters.len())
+            .rev()
+            .find(|&c| same_event(clusters[c].0, terms))
+            .or(before.map(|&(event, _)| event));
+        if let Some(c) = found {
+            joined_before.insert(terms, (c, clusters.len()));
+        }
+        match found.map(|c| &mut clusters[c]) {
+            Some((_, event)) => {
+                // Reports arrive in passage order: a repeat can only be the last.
+                if event.citations.last() != Some(&at) {
+                    event.citations.push(at);
                 }
-                None => clusters.push((
-                    &report.terms,
+            }
+            None => {
+                if same_event(terms, terms) {
+                    joined_before.insert(terms, (clusters.len(), clusters.len() + 1));
+                }
+                clusters.push((
+                    terms,
                     Event {
                         date,
                         text: report.sentence.clone(),
                         citations: vec![at],
                         topics: Vec::new(),
                     },
-                )),
+                ));
             }
         }
-        for (_, mut event) in clusters {
+    }
+    clusters
+        .into_iter()
+        .map(|(_, mut event)| {
             let mut topics: Vec<usize> = event
                 .citations
                 .iter()
@@ -79,10 +109,9 @@ pub fn build(facts: &[ArticleFacts]) -> Vec<Event> {
             topics.sort_unstable();
             topics.dedup();
             event.topics = topics;
-            events.push(event);
-        }
-    }
-    events
+            event
+        })
+        .collect()
 }
 
 fn same_event(a: &[TermId], b: &[TermId]) -> bool {
@@ -100,4 +129,56 @@ fn same_event(a: &[TermId], b: &[TermId]) -> bool {
     }
     let shorter = a.len().min(b.len()).max(1);
     shared >= MIN_SHARED && shared as f32 / shorter as f32 >= SAME_EVENT_OVERLAP
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One article per report, each a passage reporting `terms` on one date.
+    fn facts(reports: &[&[TermId]]) -> Vec<ArticleFacts> {
+        let date = PartialDate {
+            year: 2020,
+            month: Some(10),
+            day: Some(7),
+        };
+        reports
+            .iter()
+            .enumerate()
+            .map(|(n, terms)| ArticleFacts {
+                passage_mentions: vec![Vec::new()],
+                term_counts: vec![Vec::new()],
+                definitions: Vec::new(),
+                reports: vec![Report {
+                    date,
+                    sentence: format!("report {n}"),
+                    passage: 0,
+                    terms: terms.to_vec(),
+                }],
+            })
+            .collect()
+    }
+
+    fn citing_articles(events: &[Event]) -> Vec<Vec<usize>> {
+        events
+            .iter()
+            .map(|e| e.citations.iter().map(|r| r.article).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_repeated_sentence_joins_the_latest_event_it_matches() {
+        let (w, t, v): (&[TermId], &[TermId], &[TermId]) =
+            (&[1, 2, 3, 20, 21, 22], &[1, 2, 3, 4, 5, 6], &[4, 5, 6, 30, 31, 32]);
+        // `t` joins `w`'s event; `v` shares nothing with `w`, so starts one;
+        // `t` again matches both, and joins the later: `v`'s.
+        let events = build(&facts(&[w, t, v, t]));
+        assert_eq!(citing_articles(&events), [vec![0, 1], vec![2, 3]]);
+        // Without an event begun since, a repeat joins its first copy's.
+        let events = build(&facts(&[w, t, &[40, 41, 42], t]));
+        assert_eq!(citing_articles(&events), [vec![0, 1, 3], vec![2]]);
+        // Too short to match even itself: every copy is its own event.
+        let events = build(&facts(&[&[7, 8], &[7, 8]]));
+        assert_eq!(citing_articles(&events), [vec![0], vec![1]]);
+    }
 }
