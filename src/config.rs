@@ -28,6 +28,8 @@ struct RawConfig {
     #[serde(default)]
     passages_per_page: Option<usize>,
     #[serde(default)]
+    articles_per_page: Option<usize>,
+    #[serde(default)]
     topics: Vec<RawTopic>,
 }
 
@@ -59,6 +61,8 @@ pub struct Config {
     pub cname: Option<String>,
     /// Passages per page on a topic page before it pages through the rest.
     pub passages_per_page: usize,
+    /// Articles per page of the list of sources.
+    pub articles_per_page: usize,
     pub topics: Vec<Topic>,
 }
 
@@ -86,6 +90,7 @@ impl Config {
             allow_html,
             cname,
             passages_per_page,
+            articles_per_page,
             topics,
         } = raw;
         let mut errors = Vec::new();
@@ -180,6 +185,7 @@ impl Config {
             allow_html,
             cname,
             passages_per_page: passages_per_page.unwrap_or(50).max(1),
+            articles_per_page: articles_per_page.unwrap_or(200).max(1),
             topics: validated,
         })
     }

@@ -312,8 +312,9 @@ struct RelatedView<'a> {
 struct Archive {
     /// The archive page shown, 1 = oldest; `None` on the front page.
     current: Option<usize>,
-    /// Items on this page, and in the whole list (the total is shown on the
-    /// front page only, so that archive pages do not change as items arrive).
+    /// Items on this page, and in the whole list on the front page; on an
+    /// archive page, in the list up to the end of this page, so that archive
+    /// pages do not change as items arrive (their page keys rely on it).
     shown: usize,
     total_items: usize,
     /// Position of this page's first item in the whole list, from 1.
@@ -339,7 +340,6 @@ const TOPIC_SOURCES: usize = 20;
 const RELATED_TOPICS: usize = 12;
 const EVENT_SOURCES: usize = 6;
 const TERM_CITATIONS: usize = 5;
-const ARTICLES_PER_PAGE: usize = 200;
 const EVENTS_PER_PAGE: usize = 250;
 const PRINT_PASSAGES: usize = 20;
 /// Topics, key points and passages one print page holds (about 170 KB): a
@@ -833,13 +833,13 @@ impl<'a> Renderer<'a> {
 
         // The list of sources: the newest on the front page, all in archive pages.
         let oldest_first: Vec<usize> = briefing.chronological.iter().rev().copied().collect();
-        let ranges = archive_ranges(oldest_first.len(), ARTICLES_PER_PAGE);
+        let ranges = archive_ranges(oldest_first.len(), config.articles_per_page);
         let archive_url = |k: usize| format!("articles/page-{k}.html");
         let paged = ranges.len() > 1;
         let newest: Vec<ArticleCard> = briefing
             .chronological
             .iter()
-            .take(ARTICLES_PER_PAGE)
+            .take(config.articles_per_page)
             .map(|&a| self.article_card(a))
             .collect();
         self.emit(Page::new(
@@ -869,9 +869,27 @@ impl<'a> Renderer<'a> {
             )?,
         ))?;
         if paged {
-            for (index, range) in ranges.iter().enumerate() {
+            ranges.par_iter().enumerate().try_for_each(|(index, range)| {
                 let number = index + 1;
                 let path = archive_url(number);
+                let next = (number < ranges.len()).then(|| archive_url(number + 1));
+                let pages = page_links(ranges.len(), Some(number), archive_url);
+                let mut key = self.page_hasher("articles");
+                hash_usizes(
+                    &mut key,
+                    &[number, range.start, range.end, pages.len(), usize::from(next.is_some())],
+                );
+                for &a in &oldest_first[range.clone()] {
+                    // What the article's card shows: its file's title, date,
+                    // source and passages, and its topics.
+                    key.update(&self.input.article_keys[a].to_le_bytes());
+                    hash_usizes(&mut key, &self.article_topics[a]);
+                    key.update(b"|");
+                }
+                let key = key.digest128();
+                if (self.input.previous)(&path, key) {
+                    return self.emit(Page::kept(path, key));
+                }
                 let bytes = templates.render(
                     "articles.html",
                     &ListContext {
@@ -891,16 +909,16 @@ impl<'a> Renderer<'a> {
                             current: Some(number),
                             first: range.start + 1,
                             shown: range.len(),
-                            total_items: articles.len(),
+                            total_items: range.end,
                             front: "articles/index.html".into(),
                             prev: (number > 1).then(|| archive_url(number - 1)),
-                            next: (number < ranges.len()).then(|| archive_url(number + 1)),
-                            pages: page_links(ranges.len(), Some(number), archive_url),
+                            next,
+                            pages,
                         }),
                     },
                 )?;
-                self.emit(Page::new(path, bytes))?;
-            }
+                self.emit(Page::new(path, bytes).with_key(key))
+            })?;
         }
 
         // Glossary and timeline.
@@ -1019,7 +1037,7 @@ impl<'a> Renderer<'a> {
                 },
             )?,
         ))?;
-        for (path, range) in &layout {
+        layout.par_iter().try_for_each(|(path, range)| {
             let year = timeline[range.start].date.year;
             let root = root_of(path);
             let year_pages: Vec<&String> = layout
@@ -1052,9 +1070,8 @@ impl<'a> Renderer<'a> {
             self.emit(Page::new(
                 path.clone(),
                 self.input.templates.render("timeline.html", &context)?,
-            ))?;
-        }
-        Ok(())
+            ))
+        })
     }
 
     /// The search page (its script loads the index `search::index` writes)
@@ -1459,7 +1476,7 @@ impl<'a> Renderer<'a> {
                         current: Some(number),
                         first: range.start + 1,
                         shown: range.len(),
-                        total_items: oldest_first.len(),
+                        total_items: range.end,
                         front: topic_url(&topic.slug),
                         prev: (number > 1).then(|| archive_url(number - 1)),
                         next,
@@ -1562,6 +1579,8 @@ impl<'a> Renderer<'a> {
         &self.input.articles[r.article].passages[r.passage].id
     }
 
+    /// An article as lists show it. Keep in step with the key of the
+    /// articles' archive pages (in `render_all`).
     fn article_card(&self, a: usize) -> ArticleCard<'a> {
         let article = &self.input.articles[a];
         ArticleCard {
