@@ -41,7 +41,7 @@ const SEARCH_FILE: &str = "search.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// A 128-bit fingerprint.
 pub type Key = u128;
@@ -278,6 +278,11 @@ pub struct FileRecord {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Manifest {
     pub files: FxHashMap<String, FileRecord>,
+    /// The files of the site before it, which that build moved to the spare
+    /// folder, sorted: the next build starts from that folder, and when the
+    /// folder is that site still (its marker says so) it removes what the new
+    /// site lacks without walking the folder.
+    pub spare: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -286,6 +291,7 @@ struct ManifestFile {
     version: String,
     output: String,
     files: Vec<(String, FileRecord)>,
+    spare: Vec<String>,
 }
 
 impl Manifest {
@@ -304,6 +310,7 @@ impl Manifest {
             {
                 Manifest {
                     files: file.files.into_iter().collect(),
+                    spare: file.spare,
                 }
             }
             _ => Manifest::default(),
@@ -318,6 +325,7 @@ impl Manifest {
             version: env!("CARGO_PKG_VERSION").to_string(),
             output: output.to_string_lossy().to_string(),
             files,
+            spare: self.spare.clone(),
         };
         write_checked(&Manifest::path(root, output), &manifest)
     }

@@ -18,6 +18,31 @@ use walkdir::WalkDir;
 /// its own to replace, and never replaces a folder of the user's.
 pub const MARKER: &str = ".briefing-output";
 
+/// The marker's first line; a finished site's marker adds `files <id>`, the
+/// [`site_id`] of its files, which an unfinished one lacks.
+const MARKER_TEXT: &str = "This folder is written by `briefing build` and replaced whole on every build.\n";
+
+/// A fingerprint of a site's file paths (the marker's own aside), written in
+/// its marker: a staging folder whose marker holds the id of the files a
+/// manifest lists for it holds exactly those files. Made from paths only, so
+/// two builds of the same content write the same marker.
+fn site_id<'p>(paths: impl Iterator<Item = &'p str>) -> Key {
+    let mut paths: Vec<&str> = paths.filter(|&p| p != MARKER).collect();
+    paths.sort_unstable();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for path in paths {
+        hasher.update(path.as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.digest128()
+}
+
+/// The id a finished site's marker holds.
+fn marker_id(text: &str) -> Option<Key> {
+    let id = text.strip_prefix(MARKER_TEXT)?.strip_prefix("files ")?.trim_end();
+    Key::from_str_radix(id, 16).ok()
+}
+
 /// Checks that `output` is a folder a build may replace: not the project root,
 /// not a folder holding `content/` or the project, and not outside the project
 /// unless the user named it explicitly.
@@ -108,6 +133,9 @@ pub struct Staging {
     /// overwritten in place (it may be a hard link into the current site),
     /// and files not written by this build removed at the end.
     reused: bool,
+    /// The files the reused folder holds, when its marker vouches for the
+    /// list the manifest kept; else it is walked to find them.
+    spare_files: Option<Vec<String>>,
     /// Folders already created, so each is made once.
     made: Mutex<BTreeSet<PathBuf>>,
     count: AtomicUsize,
@@ -137,7 +165,7 @@ impl Staging {
     /// (a generated page written later replaces a static file of the same path).
     /// `previous` is the manifest of the site now at `output`, if known: files
     /// it vouches for are kept rather than written again.
-    pub fn begin(output: &Path, static_dir: &Path, previous: Manifest) -> anyhow::Result<Staging> {
+    pub fn begin(output: &Path, static_dir: &Path, mut previous: Manifest) -> anyhow::Result<Staging> {
         let output = normalise(output);
         let parent = output.parent().context("the output folder has no parent folder")?;
         fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -157,11 +185,24 @@ impl Staging {
         if !reused {
             fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
+        let spare_files = std::mem::take(&mut previous.spare);
+        let spare_files = if reused {
+            let marker = dir.join(MARKER);
+            let id = fs::read_to_string(&marker).ok().and_then(|text| marker_id(&text));
+            let known = id == Some(site_id(spare_files.iter().map(String::as_str)));
+            // The folder changes from here on: until this build finishes, its
+            // marker vouches for no list (a failed build leaves it as the spare).
+            write_file(&marker, MARKER_TEXT.as_bytes(), true)?;
+            known.then_some(spare_files)
+        } else {
+            None
+        };
         let staging = Staging {
             dir,
             output,
             spare,
             reused,
+            spare_files,
             made: Mutex::new(BTreeSet::new()),
             count: AtomicUsize::new(0),
             kept: AtomicUsize::new(0),
@@ -321,23 +362,29 @@ impl Staging {
     /// Swaps the finished site in for the output.
     pub fn finish(mut self) -> anyhow::Result<Written> {
         let kept_before = self.kept.load(Ordering::Relaxed);
-        self.put(
-            MARKER,
-            b"This folder is written by `briefing build` and replaced whole on every build.\n",
-            None,
-        )?;
-        let records = std::mem::take(
-            &mut *self
-                .records
+        let poisoned = || anyhow::anyhow!("a writer thread panicked");
+        let id = site_id(
+            self.records
                 .lock()
-                .map_err(|_| anyhow::anyhow!("a writer thread panicked"))?,
+                .map_err(|_| poisoned())?
+                .iter()
+                .map(|(p, _)| p.as_str()),
         );
+        let marker = format!("{MARKER_TEXT}files {id:032x}\n");
+        self.put(MARKER, marker.as_bytes(), None)?;
+        let records = std::mem::take(&mut *self.records.lock().map_err(|_| poisoned())?);
         if self.reused {
             let written: FxHashSet<&str> = records.iter().map(|(path, _)| path.as_str()).collect();
-            remove_others(&self.dir, &written)?;
+            match &self.spare_files {
+                Some(files) => remove_listed(&self.dir, files, &written)?,
+                None => remove_others(&self.dir, &written)?,
+            }
         }
         swap_in(&self.dir, &self.output, &self.spare)?;
         self.finished = true;
+        // The site swapped out is the spare now.
+        let mut spare: Vec<String> = self.previous.files.keys().cloned().collect();
+        spare.sort_unstable();
         let kept = self.kept.load(Ordering::Relaxed);
         Ok(Written {
             // The marker is not counted: it is not part of the site.
@@ -345,6 +392,7 @@ impl Staging {
             kept: kept_before.min(kept),
             manifest: Manifest {
                 files: records.into_iter().collect(),
+                spare,
             },
         })
     }
@@ -389,6 +437,35 @@ fn temp_beside(target: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     target.with_file_name(format!(".{name}.briefing-tmp"))
+}
+
+/// Removes the files of `listed` (what `dir` holds, paths relative to it)
+/// that are not in `keep`, then the folders that left empty.
+fn remove_listed(dir: &Path, listed: &[String], keep: &FxHashSet<&str>) -> anyhow::Result<()> {
+    let mut folders = BTreeSet::new();
+    for path in listed.iter().filter(|p| !keep.contains(p.as_str())) {
+        let target = dir.join(safe_relative(path)?);
+        match fs::remove_file(&target) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot remove {}", target.display()));
+            }
+            _ => {}
+        }
+        folders.extend(
+            target
+                .ancestors()
+                .skip(1)
+                .take_while(|f| *f != dir)
+                .map(Path::to_path_buf),
+        );
+    }
+    // Deepest first; fails, harmlessly, for every folder that still holds files.
+    let mut folders: Vec<PathBuf> = folders.into_iter().collect();
+    folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+    for folder in folders {
+        let _ = fs::remove_dir(&folder);
+    }
+    Ok(())
 }
 
 /// Removes every file under `dir` that is not in `keep` (paths relative to
@@ -532,6 +609,47 @@ mod tests {
         let mut leftovers: Vec<_> = fs::read_dir(dir.path())?.flatten().map(|e| e.file_name()).collect();
         leftovers.sort();
         assert_eq!(leftovers, [".public.briefing-spare", "public"]);
+        Ok(())
+    }
+
+    /// Every file under `dir`, relative, sorted.
+    fn files_under(dir: &Path) -> Vec<String> {
+        let mut files: Vec<String> = WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| Some(e.path().strip_prefix(dir).ok()?.to_string_lossy().to_string()))
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn the_spare_is_trusted_only_as_a_finished_build_left_it() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let (out, static_dir) = (dir.path().join("public"), dir.path().join("static"));
+        let page = |path: &str| Page::new(path, path.as_bytes().to_vec());
+        let build = |manifest: Manifest, pages: &[&str]| -> anyhow::Result<Manifest> {
+            let staging = Staging::begin(&out, &static_dir, manifest)?;
+            for path in pages {
+                staging.write(&page(path))?;
+            }
+            Ok(staging.finish()?.manifest)
+        };
+        let first = build(Manifest::default(), &["a.html", "b/index.html"])?;
+        let second = build(first, &["a.html", "c/index.html"])?;
+        assert_eq!(second.spare, [MARKER, "a.html", "b/index.html"]);
+        // The spare is the first site, and its marker says so: the list is
+        // enough to remove what the next site lacks.
+        let third = build(second.clone(), &["d.html"])?;
+        assert_eq!(files_under(&out), [MARKER, "d.html"]);
+        // A build that fails leaves files in the spare that no list names:
+        // the next build must find them, whatever the manifest says.
+        let failed = Staging::begin(&out, &static_dir, third.clone())?;
+        failed.write(&page("stray/index.html"))?;
+        drop(failed);
+        build(third, &["e.html"])?;
+        assert_eq!(files_under(&out), [MARKER, "e.html"]);
         Ok(())
     }
 }
