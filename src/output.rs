@@ -270,9 +270,10 @@ impl Staging {
     /// `kept` is taken from the current site.
     pub fn write(&self, page: &Page) -> anyhow::Result<()> {
         if page.kept {
-            let record = match self.previous.files.get(&page.path) {
-                Some(record) if self.current_file(&page.path, record).is_some() => *record,
-                _ => bail!("{}: the previous site no longer holds this page", page.path),
+            // `has` found the file on disk as recorded when the page was
+            // skipped, moments ago: not checked again (a stat per kept page).
+            let Some(&record) = self.previous.files.get(&page.path) else {
+                bail!("{}: the previous site does not hold this page", page.path);
             };
             return self.keep(&page.path, record);
         }

@@ -246,7 +246,79 @@ pub struct ArticlePostings {
     /// Each article record's source key, in id order.
     pub articles: Vec<Key>,
     /// Each term: the last id coded and the coded postings (see `index`).
+    #[serde(with = "terms_as_bytes")]
     pub terms: Vec<(String, u32, Vec<u32>)>,
+}
+
+/// The postings as the cache stores them: each list of numbers as one run of
+/// little-endian bytes, which postcard writes and reads whole rather than
+/// number by number (3 million numbers at 10,000 articles).
+mod terms_as_bytes {
+    use serde::de::{Deserializer, SeqAccess, Visitor};
+    use serde::ser::{SerializeSeq, Serializer};
+
+    type Terms = Vec<(String, u32, Vec<u32>)>;
+
+    /// One list of numbers, as bytes.
+    struct Bytes<'a>(&'a [u32]);
+
+    impl serde::Serialize for Bytes<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let bytes: Vec<u8> = self.0.iter().flat_map(|n| n.to_le_bytes()).collect();
+            serializer.serialize_bytes(&bytes)
+        }
+    }
+
+    pub fn serialize<S: Serializer>(terms: &Terms, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(terms.len()))?;
+        for (term, last, coded) in terms {
+            seq.serialize_element(&(term, last, Bytes(coded)))?;
+        }
+        seq.end()
+    }
+
+    /// Reads a list of numbers written by `Bytes`.
+    struct Numbers(Vec<u32>);
+
+    impl<'de> serde::Deserialize<'de> for Numbers {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Numbers, D::Error> {
+            struct Read;
+            impl Visitor<'_> for Read {
+                type Value = Numbers;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("little-endian 32-bit numbers")
+                }
+                fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Numbers, E> {
+                    if bytes.len() % 4 != 0 {
+                        return Err(E::custom("a partial number"));
+                    }
+                    let numbers = bytes
+                        .chunks_exact(4)
+                        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+                    Ok(Numbers(numbers.collect()))
+                }
+            }
+            deserializer.deserialize_bytes(Read)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Terms, D::Error> {
+        struct Read;
+        impl<'de> Visitor<'de> for Read {
+            type Value = Terms;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of terms with their postings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Terms, A::Error> {
+                let mut terms = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while let Some((term, last, Numbers(coded))) = seq.next_element::<(String, u32, Numbers)>()? {
+                    terms.push((term, last, coded));
+                }
+                Ok(terms)
+            }
+        }
+        deserializer.deserialize_seq(Read)
+    }
 }
 
 /// A term's coded postings cut to the records before `end`, with the last id
@@ -704,6 +776,12 @@ mod tests {
         let loaded = many(count)?;
         let (expected, postings) = emitted_from(&loaded, &|_, _| false, ArticlePostings::default())?;
         assert_eq!(postings.articles, loaded.article_keys);
+        // As the build cache stores them.
+        let stored: ArticlePostings = postcard::from_bytes(&postcard::to_stdvec(&postings)?)?;
+        assert_eq!(stored, postings);
+        let mut damaged = postcard::to_stdvec(&postings)?;
+        damaged.truncate(damaged.len() - 1);
+        assert!(postcard::from_bytes::<ArticlePostings>(&damaged).is_err());
         let from = |earlier: &crate::Loaded| -> anyhow::Result<ArticlePostings> {
             Ok(emitted_from(earlier, &|_, _| false, ArticlePostings::default())?.1)
         };

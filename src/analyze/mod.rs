@@ -160,6 +160,7 @@ pub fn analyze(
     timings.lap("analyze: glossary", &mut clock);
     let timeline = timeline::build(facts);
     timings.lap("analyze: timeline", &mut clock);
+    crate::drop_later(index);
     Briefing {
         topics,
         passage_topics,
