@@ -289,7 +289,7 @@ mod terms_as_bytes {
                     f.write_str("little-endian 32-bit numbers")
                 }
                 fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Numbers, E> {
-                    if bytes.len() % 4 != 0 {
+                    if !bytes.len().is_multiple_of(4) {
                         return Err(E::custom("a partial number"));
                     }
                     let numbers = bytes
