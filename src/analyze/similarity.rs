@@ -129,14 +129,18 @@ impl Index {
     /// Weighs every passage's term counts by how rare each term is across all passages.
     pub fn build(facts: &[ArticleFacts]) -> Index {
         let counted: Vec<&Vec<Vec<(TermId, u32)>>> = facts.iter().map(|f| &f.term_counts).collect();
-        let mut df: FxHashMap<TermId, u32> = FxHashMap::default();
-        let mut documents = 0usize;
-        for passage in counted.iter().copied().flatten() {
-            documents += 1;
-            for &(t, _) in passage {
-                *df.entry(t).or_default() += 1;
-            }
-        }
+        // Document frequencies counted side by side, then summed (a sum does
+        // not depend on the order).
+        let df: FxHashMap<TermId, u32> = counted
+            .par_iter()
+            .fold(FxHashMap::default, |mut df: FxHashMap<TermId, u32>, article| {
+                for &(t, _) in article.iter().flatten() {
+                    *df.entry(t).or_default() += 1;
+                }
+                df
+            })
+            .reduce(FxHashMap::default, merge_counts);
+        let documents: usize = counted.iter().map(|article| article.len()).sum();
         let n = documents.max(1) as f32;
         let idf: FxHashMap<TermId, f32> = df.into_iter().map(|(t, d)| (t, (1.0 + n / d as f32).ln())).collect();
         let vectors = counted
@@ -160,6 +164,15 @@ impl Index {
             .get(&term)
             .map_or(1.0, |idf| self.documents / (idf.exp() - 1.0))
     }
+}
+
+/// Two partial counts as one: the smaller added into the larger.
+fn merge_counts(a: FxHashMap<TermId, u32>, b: FxHashMap<TermId, u32>) -> FxHashMap<TermId, u32> {
+    let (mut into, from) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    for (t, n) in from {
+        *into.entry(t).or_default() += n;
+    }
+    into
 }
 
 fn weigh(counts: &[(TermId, u32)], idf: &FxHashMap<TermId, f32>, documents: f32) -> Vector {
@@ -203,19 +216,33 @@ const MAX_POSTING: usize = 64;
 /// fact, most similar first. Candidates come from an inverted index of
 /// the rarer terms, so the search stays near-linear in the corpus size.
 pub fn corroborate(index: &Index) -> Vec<Vec<Vec<(PassageRef, f32)>>> {
-    let mut postings: FxHashMap<TermId, Vec<PassageRef>> = FxHashMap::default();
-    for (a, article) in index.vectors.iter().enumerate() {
-        for (p, vector) in article.iter().enumerate() {
-            for &(t, _) in vector {
-                if index.df_of(t) <= MAX_POSTING as f32 + 0.5 {
-                    postings
-                        .entry(t)
-                        .or_default()
-                        .push(PassageRef { article: a, passage: p });
+    // Gathered side by side; the order within a list does not matter, as
+    // each passage's candidates are sorted below.
+    type Postings = FxHashMap<TermId, Vec<PassageRef>>;
+    let postings: Postings = index
+        .vectors
+        .par_iter()
+        .enumerate()
+        .fold(FxHashMap::default, |mut postings: Postings, (a, article)| {
+            for (p, vector) in article.iter().enumerate() {
+                for &(t, _) in vector {
+                    if index.df_of(t) <= MAX_POSTING as f32 + 0.5 {
+                        postings
+                            .entry(t)
+                            .or_default()
+                            .push(PassageRef { article: a, passage: p });
+                    }
                 }
             }
-        }
-    }
+            postings
+        })
+        .reduce(FxHashMap::default, |a, b| {
+            let (mut into, from) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            for (t, refs) in from {
+                into.entry(t).or_default().extend(refs);
+            }
+            into
+        });
     index
         .vectors
         .par_iter()
