@@ -264,7 +264,10 @@ mod terms_as_bytes {
 
     impl serde::Serialize for Bytes<'_> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let bytes: Vec<u8> = self.0.iter().flat_map(|n| n.to_le_bytes()).collect();
+            let mut bytes = Vec::with_capacity(4 * self.0.len());
+            for n in self.0 {
+                bytes.extend_from_slice(&n.to_le_bytes());
+            }
             serializer.serialize_bytes(&bytes)
         }
     }
