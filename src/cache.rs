@@ -41,7 +41,7 @@ const SEARCH_FILE: &str = "search.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// A 128-bit fingerprint.
 pub type Key = u128;
