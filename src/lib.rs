@@ -39,6 +39,9 @@ pub struct Loaded {
     pub articles: Vec<Article>,
     /// Each article's source fingerprint (same index as `articles`).
     pub article_keys: Vec<cache::Key>,
+    /// What the articles' cached forms depend on besides their files
+    /// (`cache::article_settings`), hashed once.
+    pub article_settings: cache::Key,
     pub matcher: Matcher,
     /// Where each passage names a topic: `mentions[article][passage]`.
     pub mentions: Vec<Vec<Vec<Mention>>>,
@@ -236,6 +239,7 @@ fn load_timed(root: &Path, base_url: Option<&str>, use_cache: bool, timings: &mu
         config,
         articles,
         article_keys,
+        article_settings: settings,
         matcher,
         mentions,
         briefing,
@@ -356,17 +360,12 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
                 briefing: &loaded.briefing,
                 previous: &|path, key| staging.has(path, key),
             };
-            let settings = cache::article_settings(&loaded.config);
-            let earlier = cache::load_postings(root, settings);
-            let unchanged = earlier.articles == loaded.article_keys;
+            let earlier = cache::load_postings(root, loaded.article_settings);
             let indexed = search::index(&input, earlier, &emit).map(|postings| {
                 // The cache only saves time: a build goes on without it.
-                let saved = if unchanged {
-                    Ok(())
-                } else {
-                    cache::save_postings(root, settings, postings)
-                };
-                saved.err().map(|e| cache::not_updated(&e))
+                postings
+                    .and_then(|p| cache::save_postings(root, loaded.article_settings, p).err())
+                    .map(|e| cache::not_updated(&e))
             });
             (indexed, clock.elapsed())
         });

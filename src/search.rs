@@ -385,13 +385,13 @@ fn chunk_key(settings: Key, number: usize, article_keys: &[Key]) -> Key {
 
 /// Builds the search index of the whole briefing, handing its files to
 /// `emit`, and returns the articles' postings for the next build to start
-/// from. `earlier` is what an earlier build returned (or nothing): its
-/// postings are taken for the articles up to the first whose source key
-/// differs. Records are made in a fixed order and every map is sorted before
+/// from, or `None` when they are `earlier`'s (the same articles). `earlier`
+/// is what an earlier build returned (or nothing): its postings are taken
+/// for the articles up to the first whose source key differs. Records are made in a fixed order and every map is sorted before
 /// it is written, which keeps two builds' indexes byte-identical, whatever
 /// `earlier` held. A chunk of articles the previous site holds unchanged is
 /// not written again.
-pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyhow::Result<ArticlePostings> {
+pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyhow::Result<Option<ArticlePostings>> {
     let SearchInput {
         config,
         articles,
@@ -413,6 +413,7 @@ pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyho
         .zip(article_keys)
         .take_while(|(a, b)| a == b)
         .count();
+    let unchanged = reused == earlier.articles.len() && reused == articles.len();
     let fresh: Vec<Record> = articles[reused..].par_iter().map(article_record).collect();
     let mut parts: Vec<PostingMap> = (0..MERGE_PARTS).map(|_| FxHashMap::default()).collect();
     for (term, last, coded) in earlier.terms {
@@ -500,15 +501,18 @@ pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyho
             None => page,
         })
     })?;
+    if unchanged {
+        return Ok(None);
+    }
     let terms = parts
         .into_iter()
         .flatten()
         .map(|(term, (last, coded))| (term.into_owned(), last, coded))
         .collect();
-    Ok(ArticlePostings {
+    Ok(Some(ArticlePostings {
         articles: article_keys.to_vec(),
         terms,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -678,7 +682,7 @@ mod tests {
         loaded: &crate::Loaded,
         previous: Previous,
         earlier: ArticlePostings,
-    ) -> anyhow::Result<(Vec<Page>, ArticlePostings)> {
+    ) -> anyhow::Result<(Vec<Page>, Option<ArticlePostings>)> {
         let pages = Mutex::new(Vec::new());
         let input = SearchInput {
             config: &loaded.config,
@@ -693,8 +697,17 @@ mod tests {
         })?;
         let mut pages = pages.into_inner().map_err(|_| anyhow::anyhow!("poisoned"))?;
         pages.sort_by(|a, b| a.path.cmp(&b.path));
-        postings.terms.sort_unstable();
+        if let Some(postings) = &mut postings {
+            postings.terms.sort_unstable();
+        }
         Ok((pages, postings))
+    }
+
+    /// What `index` returns from no earlier postings.
+    fn postings_of(loaded: &crate::Loaded) -> anyhow::Result<ArticlePostings> {
+        emitted_from(loaded, &|_, _| false, ArticlePostings::default())?
+            .1
+            .ok_or_else(|| anyhow::anyhow!("no postings from a build from nothing"))
     }
 
     #[test]
@@ -702,7 +715,8 @@ mod tests {
         // Several term blocks (`TERMS_BLOCK` is 5 in tests), and chunk files.
         let count = 3 * TERMS_BLOCK + 2;
         let loaded = many(count)?;
-        let (expected, postings) = emitted_from(&loaded, &|_, _| false, ArticlePostings::default())?;
+        let expected = emitted(&loaded, &|_, _| false)?;
+        let postings = postings_of(&loaded)?;
         assert_eq!(postings.articles, loaded.article_keys);
         // As the build cache stores them.
         let stored: ArticlePostings = postcard::from_bytes(&postcard::to_stdvec(&postings)?)?;
@@ -710,19 +724,16 @@ mod tests {
         let mut damaged = postcard::to_stdvec(&postings)?;
         damaged.truncate(damaged.len() - 1);
         assert!(postcard::from_bytes::<ArticlePostings>(&damaged).is_err());
-        let from = |earlier: &crate::Loaded| -> anyhow::Result<ArticlePostings> {
-            Ok(emitted_from(earlier, &|_, _| false, ArticlePostings::default())?.1)
-        };
         let mut edited = many(count)?;
         edited.articles[7].passages[0].text.push_str(" Zanzibar");
         edited.article_keys[7] ^= 1 << 100;
         let mut first_edited = many(count)?;
         first_edited.article_keys[0] ^= 1;
         let earlier = [
-            ("fewer articles", from(&many(count - 6)?)?),
-            ("more articles", from(&many(count + 4)?)?),
-            ("one edited in the middle", from(&edited)?),
-            ("the first edited", from(&first_edited)?),
+            ("fewer articles", postings_of(&many(count - 6)?)?),
+            ("more articles", postings_of(&many(count + 4)?)?),
+            ("one edited in the middle", postings_of(&edited)?),
+            ("the first edited", postings_of(&first_edited)?),
             ("the same articles", postings.clone()),
         ];
         for (case, earlier) in earlier {
@@ -730,11 +741,14 @@ mod tests {
                 earlier.terms.iter().any(|(_, last, _)| *last > 0),
                 "{case}: postings to reuse"
             );
-            let (pages, again) = emitted_from(&loaded, &|_, _| false, earlier)?;
+            let (pages, again) = emitted_from(&loaded, &|_, _| false, earlier.clone())?;
             assert_eq!(pages, expected, "{case}");
-            assert_eq!(again, postings, "{case}");
+            // `None`: the earlier postings are these articles' already.
+            assert_eq!(again.is_none(), case == "the same articles", "{case}");
+            assert_eq!(again.unwrap_or(earlier), postings, "{case}");
         }
         let (_, edited_postings) = emitted_from(&edited, &|_, _| false, postings)?;
+        let edited_postings = edited_postings.ok_or_else(|| anyhow::anyhow!("edited: no postings"))?;
         assert!(edited_postings.terms.iter().any(|(term, _, _)| term == "zanzibar"));
         Ok(())
     }
