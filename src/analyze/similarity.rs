@@ -139,7 +139,7 @@ impl Index {
                 }
                 df
             })
-            .reduce(FxHashMap::default, merge_counts);
+            .reduce(FxHashMap::default, |a, b| merge(a, b, |n, m| *n += m));
         let documents: usize = counted.iter().map(|article| article.len()).sum();
         let n = documents.max(1) as f32;
         let idf: FxHashMap<TermId, f32> = df.into_iter().map(|(t, d)| (t, (1.0 + n / d as f32).ln())).collect();
@@ -166,11 +166,16 @@ impl Index {
     }
 }
 
-/// Two partial counts as one: the smaller added into the larger.
-fn merge_counts(a: FxHashMap<TermId, u32>, b: FxHashMap<TermId, u32>) -> FxHashMap<TermId, u32> {
+/// Two maps gathered side by side as one: each value of the smaller map
+/// `add`ed into the larger's.
+fn merge<V: Default>(
+    a: FxHashMap<TermId, V>,
+    b: FxHashMap<TermId, V>,
+    add: impl Fn(&mut V, V),
+) -> FxHashMap<TermId, V> {
     let (mut into, from) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-    for (t, n) in from {
-        *into.entry(t).or_default() += n;
+    for (t, v) in from {
+        add(into.entry(t).or_default(), v);
     }
     into
 }
@@ -236,13 +241,7 @@ pub fn corroborate(index: &Index) -> Vec<Vec<Vec<(PassageRef, f32)>>> {
             }
             postings
         })
-        .reduce(FxHashMap::default, |a, b| {
-            let (mut into, from) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-            for (t, refs) in from {
-                into.entry(t).or_default().extend(refs);
-            }
-            into
-        });
+        .reduce(FxHashMap::default, |a, b| merge(a, b, Vec::extend));
     index
         .vectors
         .par_iter()
