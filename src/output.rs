@@ -460,12 +460,7 @@ fn remove_listed(dir: &Path, listed: &[String], keep: &FxHashSet<&str>) -> anyho
                 .map(Path::to_path_buf),
         );
     }
-    // Deepest first; fails, harmlessly, for every folder that still holds files.
-    let mut folders: Vec<PathBuf> = folders.into_iter().collect();
-    folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
-    for folder in folders {
-        let _ = fs::remove_dir(&folder);
-    }
+    remove_empty(folders.into_iter().collect());
     Ok(())
 }
 
@@ -483,13 +478,18 @@ fn remove_others(dir: &Path, keep: &FxHashSet<&str>) -> anyhow::Result<()> {
             fs::remove_file(entry.path()).with_context(|| format!("cannot remove {}", entry.path().display()))?;
         }
     }
+    remove_empty(folders);
+    Ok(())
+}
+
+/// Removes those of `folders` that are empty once their subfolders are.
+fn remove_empty(mut folders: Vec<PathBuf>) {
     // Deepest first, so a folder's subfolders are gone before it is tried.
     folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
     for folder in folders {
         // Fails, harmlessly, for every folder that still holds files.
         let _ = fs::remove_dir(&folder);
     }
-    Ok(())
 }
 
 /// A file's modification time in nanoseconds since the epoch.
