@@ -733,6 +733,23 @@ impl<'a> Renderer<'a> {
         hasher
     }
 
+    /// A hasher for archive page `number` of a list (`kind`), seeded with its
+    /// place and the links it shows (`pages`, `next`); the caller adds what
+    /// its items show.
+    fn archive_hasher(
+        &self,
+        kind: &str,
+        number: usize,
+        range: &std::ops::Range<usize>,
+        pages: &[PageLink],
+        next: &Option<String>,
+    ) -> Xxh3 {
+        let mut hasher = self.page_hasher(kind);
+        let place = [number, range.start, range.end, pages.len(), usize::from(next.is_some())];
+        hash_usizes(&mut hasher, &place);
+        hasher
+    }
+
     /// Everything a passage's rendering reads beyond the site: its article
     /// (by source key: title, slug, date, text), its topics, and the articles
     /// that also report it. Keep in step with `passage_view`.
@@ -874,11 +891,7 @@ impl<'a> Renderer<'a> {
                 let path = archive_url(number);
                 let next = (number < ranges.len()).then(|| archive_url(number + 1));
                 let pages = page_links(ranges.len(), Some(number), archive_url);
-                let mut key = self.page_hasher("articles");
-                hash_usizes(
-                    &mut key,
-                    &[number, range.start, range.end, pages.len(), usize::from(next.is_some())],
-                );
+                let mut key = self.archive_hasher("articles", number, range, &pages, &next);
                 for &a in &oldest_first[range.clone()] {
                     // What the article's card shows: its file's title, date,
                     // source and passages, and its topics.
@@ -1433,18 +1446,8 @@ impl<'a> Renderer<'a> {
                 let passages = &oldest_first[range.clone()];
                 let pages = page_links(ranges.len(), Some(number), archive_url);
                 let next = (number < ranges.len()).then(|| archive_url(number + 1));
-                let mut key = self.page_hasher("archive");
-                hash_usizes(
-                    &mut key,
-                    &[
-                        t,
-                        number,
-                        range.start,
-                        range.end,
-                        pages.len(),
-                        usize::from(next.is_some()),
-                    ],
-                );
+                let mut key = self.archive_hasher("archive", number, range, &pages, &next);
+                hash_usizes(&mut key, &[t]);
                 for &r in passages {
                     self.hash_passage(&mut key, r);
                 }
