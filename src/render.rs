@@ -61,13 +61,14 @@ pub type Previous<'p> = &'p (dyn Fn(&str, Key) -> bool + Sync);
 
 /// The default templates, compiled in so a project without `templates/` builds,
 /// and so `briefing new` can write them out for editing.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 15] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 16] = [
     ("base.html", include_str!("../templates/base.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("topic.html", include_str!("../templates/topic.html")),
     ("topics.html", include_str!("../templates/topics.html")),
     ("article.html", include_str!("../templates/article.html")),
     ("archive_nav.html", include_str!("../templates/archive_nav.html")),
+    ("passage_tags.html", include_str!("../templates/passage_tags.html")),
     ("articles.html", include_str!("../templates/articles.html")),
     ("events.html", include_str!("../templates/events.html")),
     ("glossary.html", include_str!("../templates/glossary.html")),
