@@ -22,7 +22,9 @@
 //! it needs, in parallel, straight from the file's bytes. Entries themselves
 //! are serde values encoded with postcard.
 
-use crate::analyze::facts::ArticleFacts;
+use crate::analyze::facts::{ArticleFacts, Report};
+use crate::analyze::matcher::Mention;
+use crate::analyze::similarity::TermId;
 use crate::diagnostics::Diagnostic;
 use crate::parse::Article;
 use crate::search::ArticlePostings;
@@ -97,7 +99,30 @@ pub struct CachedArticle {
 pub struct CachedArticleRef<'a> {
     pub article: &'a Article,
     pub warnings: &'a [Diagnostic],
-    pub facts: &'a ArticleFacts,
+    pub facts: FactsRef<'a>,
+}
+
+/// An article's facts borrowed in two parts, encoded exactly as
+/// `ArticleFacts` is: the passage mentions live apart from the rest once
+/// loaded (`Loaded::mentions`), and the cache is saved while pages read them.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FactsRef<'a> {
+    pub passage_mentions: &'a [Vec<Mention>],
+    pub term_counts: &'a [Vec<(TermId, u32)>],
+    pub definitions: &'a [(String, Vec<(String, String)>)],
+    pub reports: &'a [Report],
+}
+
+impl<'a> FactsRef<'a> {
+    /// `facts` with `mentions` in place of its own `passage_mentions`.
+    pub fn new(facts: &'a ArticleFacts, mentions: &'a [Vec<Mention>]) -> FactsRef<'a> {
+        FactsRef {
+            passage_mentions: mentions,
+            term_counts: &facts.term_counts,
+            definitions: &facts.definitions,
+            reports: &facts.reports,
+        }
+    }
 }
 
 /// The articles of earlier builds, still encoded, by source key.
@@ -443,6 +468,47 @@ mod tests {
         assert!(!ok, "truncated entry");
         assert_eq!(entries.keys().copied().collect::<Vec<_>>(), [1]);
         assert_eq!(read_frames(&file[..sound], 7).0.len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn facts_in_two_parts_encode_as_the_facts() -> anyhow::Result<()> {
+        let article = crate::parse::parse_article(
+            &crate::source::SourceFile {
+                rel: "content/articles/a.md".into(),
+                bytes: b"---\ntitle: A\ndate: 2020-10-07\n---\nThe Quad met on 6 October 2020 (QUAD) in Tokyo.\n\nSCRI was launched.\n".to_vec(),
+            },
+            &crate::parse::ParseOptions {
+                allow_html: false,
+                highlighter: &crate::parse::Highlighter::new(),
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .0;
+        let config = crate::config::Config::parse(
+            Path::new("site.toml"),
+            "title = \"T\"\n[[topics]]\nslug = \"quad\"\ntitle = \"Quad\"\naliases = [\"Quad\"]\n",
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let matcher = crate::analyze::matcher::Matcher::new(&config.topics)?;
+        let mut facts = crate::analyze::facts_of(&[&article], &matcher);
+        let facts = facts.pop().ok_or_else(|| anyhow::anyhow!("no facts"))?;
+        assert!(!facts.passage_mentions.iter().all(Vec::is_empty) && !facts.reports.is_empty());
+        let mut apart = facts.clone();
+        let mentions = std::mem::take(&mut apart.passage_mentions);
+        let whole = CachedArticleRef {
+            article: &article,
+            warnings: &[],
+            facts: FactsRef::new(&facts, &facts.passage_mentions),
+        };
+        let split = CachedArticleRef {
+            facts: FactsRef::new(&apart, &mentions),
+            ..whole
+        };
+        let encoded = postcard::to_stdvec(&split)?;
+        assert_eq!(encoded, postcard::to_stdvec(&whole)?);
+        let decoded: CachedArticle = postcard::from_bytes(&encoded)?;
+        assert_eq!(decoded.facts, facts);
         Ok(())
     }
 }
