@@ -751,20 +751,35 @@ impl<'a> Renderer<'a> {
         hasher
     }
 
-    /// Everything a passage's rendering reads beyond the site: its article
-    /// (by source key: title, slug, date, text), its topics, and the articles
-    /// that also report it. Keep in step with `passage_view`.
-    fn hash_passage(&self, hasher: &mut Xxh3, r: PassageRef) {
+    /// Adds everything the passages' rendering reads beyond the site: each
+    /// one's article (by source key: title, slug, date, text), its topics,
+    /// and the articles that also report it. Keep in step with `passage_view`.
+    ///
+    /// The passages' bytes are gathered and hashed in one update: an update
+    /// per number cost twice as much, and every page's key is made on every
+    /// build (4% of the CPU time of adding one article to 10,000).
+    fn hash_passages(&self, hasher: &mut Xxh3, passages: impl Iterator<Item = PassageRef>) {
         let briefing = self.input.briefing;
         let keys = self.input.article_keys;
-        hasher.update(&keys[r.article].to_le_bytes());
-        hash_usizes(hasher, &[r.passage]);
-        hash_usizes(hasher, &briefing.passage_topics[r.article][r.passage]);
-        for (other, _) in &briefing.corroboration[r.article][r.passage] {
-            hasher.update(&keys[other.article].to_le_bytes());
-            hash_usizes(hasher, &[other.passage]);
+        let mut bytes = Vec::with_capacity(1024);
+        let mut push = |value: u64| bytes.extend_from_slice(&value.to_le_bytes());
+        for r in passages {
+            let [low, high] = [keys[r.article] as u64, (keys[r.article] >> 64) as u64];
+            push(low);
+            push(high);
+            push(r.passage as u64);
+            let topics = &briefing.passage_topics[r.article][r.passage];
+            push(topics.len() as u64);
+            topics.iter().for_each(|&t| push(t as u64));
+            let others = &briefing.corroboration[r.article][r.passage];
+            push(others.len() as u64);
+            for (other, _) in others {
+                push(keys[other.article] as u64);
+                push((keys[other.article] >> 64) as u64);
+                push(other.passage as u64);
+            }
         }
-        hasher.update(b"|");
+        hasher.update(&bytes);
     }
 
     fn emit(&self, page: Page) -> anyhow::Result<()> {
@@ -1321,9 +1336,10 @@ impl<'a> Renderer<'a> {
         let path = article_url(&article.slug);
         let mut key = self.page_hasher("article");
         hash_usizes(&mut key, &self.article_topics[a]);
-        for passage in 0..article.passages.len() {
-            self.hash_passage(&mut key, PassageRef { article: a, passage });
-        }
+        self.hash_passages(
+            &mut key,
+            (0..article.passages.len()).map(|passage| PassageRef { article: a, passage }),
+        );
         let key = key.digest128();
         if (self.input.previous)(&path, key) {
             return Ok(Page::kept(path, key));
@@ -1449,9 +1465,7 @@ impl<'a> Renderer<'a> {
                 let next = (number < ranges.len()).then(|| archive_url(number + 1));
                 let mut key = self.archive_hasher("archive", number, range, &pages, &next);
                 hash_usizes(&mut key, &[t]);
-                for &r in passages {
-                    self.hash_passage(&mut key, r);
-                }
+                self.hash_passages(&mut key, passages.iter().copied());
                 let key = key.digest128();
                 if (input.previous)(&path, key) {
                     return self.emit(Page::kept(path, key));
