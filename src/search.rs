@@ -55,9 +55,12 @@ pub const CHUNK: usize = 64;
 pub const PREFIX: usize = 2;
 
 /// Records whose terms are gathered at a time (see `index`); small in unit
-/// tests, so that the bundled briefing spans several blocks.
+/// tests, so that the bundled briefing spans several blocks. A block's term
+/// lists fit in the processor's cache: with 4,096 records (39 MB of lists)
+/// a first build of 10,000 articles took 4–5% more CPU time and 45 MB more
+/// memory; 1,024 and 256 each gained about half of that, side by side.
 #[cfg(not(test))]
-const TERMS_BLOCK: usize = 4096;
+const TERMS_BLOCK: usize = 256;
 #[cfg(test)]
 const TERMS_BLOCK: usize = 5;
 
