@@ -228,8 +228,11 @@ impl ArticleCache {
     }
 }
 
-/// Articles encoded and written at a time when the cache is saved.
-const SAVE_CHUNK: usize = 1024;
+/// Articles encoded and written at a time when the cache is saved: a chunk's
+/// encoded bytes (about 2 MB) stay in the processor's cache until written.
+/// With 1,024 (9 MB), a first build of 10,000 articles took 12 MB more memory
+/// and 2% more CPU time (medians of 6 side by side).
+const SAVE_CHUNK: usize = 256;
 
 fn header(settings: Key) -> Vec<u8> {
     let mut out = Vec::with_capacity(28);
