@@ -762,21 +762,18 @@ impl<'a> Renderer<'a> {
         let briefing = self.input.briefing;
         let keys = self.input.article_keys;
         let mut bytes = Vec::with_capacity(1024);
-        let mut push = |value: u64| bytes.extend_from_slice(&value.to_le_bytes());
+        let number = |bytes: &mut Vec<u8>, n: usize| bytes.extend_from_slice(&(n as u64).to_le_bytes());
         for r in passages {
-            let [low, high] = [keys[r.article] as u64, (keys[r.article] >> 64) as u64];
-            push(low);
-            push(high);
-            push(r.passage as u64);
+            bytes.extend_from_slice(&keys[r.article].to_le_bytes());
+            number(&mut bytes, r.passage);
             let topics = &briefing.passage_topics[r.article][r.passage];
-            push(topics.len() as u64);
-            topics.iter().for_each(|&t| push(t as u64));
+            number(&mut bytes, topics.len());
+            topics.iter().for_each(|&t| number(&mut bytes, t));
             let others = &briefing.corroboration[r.article][r.passage];
-            push(others.len() as u64);
+            number(&mut bytes, others.len());
             for (other, _) in others {
-                push(keys[other.article] as u64);
-                push((keys[other.article] >> 64) as u64);
-                push(other.passage as u64);
+                bytes.extend_from_slice(&keys[other.article].to_le_bytes());
+                number(&mut bytes, other.passage);
             }
         }
         hasher.update(&bytes);
