@@ -391,10 +391,10 @@ fn chunk_key(settings: Key, number: usize, article_keys: &[Key]) -> Key {
 /// `emit`, and returns the articles' postings for the next build to start
 /// from, or `None` when they are `earlier`'s (the same articles). `earlier`
 /// is what an earlier build returned (or nothing): its postings are taken
-/// for the articles up to the first whose source key differs. Records are made in a fixed order and every map is sorted before
-/// it is written, which keeps two builds' indexes byte-identical, whatever
-/// `earlier` held. A chunk of articles the previous site holds unchanged is
-/// not written again.
+/// for the articles up to the first whose source key differs. Records are
+/// made in a fixed order and every map is sorted before it is written, which
+/// keeps two builds' indexes byte-identical, whatever `earlier` held. A chunk
+/// of articles the previous site holds unchanged is not written again.
 pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyhow::Result<Option<ArticlePostings>> {
     let SearchInput {
         config,
