@@ -43,7 +43,7 @@ const SEARCH_FILE: &str = "search.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// A 128-bit fingerprint.
 pub type Key = u128;
@@ -105,7 +105,7 @@ pub struct CachedArticleRef<'a> {
 /// An article's facts borrowed in two parts, encoded exactly as
 /// `ArticleFacts` is: the passage mentions live apart from the rest once
 /// loaded (`Loaded::mentions`), and the cache is saved while pages read them.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct FactsRef<'a> {
     pub passage_mentions: &'a [Vec<Mention>],
     pub term_counts: &'a [Vec<(TermId, u32)>],
@@ -122,6 +122,18 @@ impl<'a> FactsRef<'a> {
             definitions: &facts.definitions,
             reports: &facts.reports,
         }
+    }
+}
+
+impl Serialize for FactsRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::analyze::facts::serialize_facts(
+            self.passage_mentions,
+            self.term_counts,
+            self.definitions,
+            self.reports,
+            serializer,
+        )
     }
 }
 

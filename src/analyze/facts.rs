@@ -9,9 +9,11 @@ use super::matcher::{Matcher, Mention};
 use super::similarity::{counts, StemCache, TermId, Vectorizer};
 use crate::parse::{Article, Block};
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 /// One article's facts. Passage indices are the article's own.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "DecodedFacts")]
 pub struct ArticleFacts {
     /// Where each passage names a topic (its topics follow, `topics_of`):
     /// kept so that pages, which show a passage on its article and on each of
@@ -28,13 +30,128 @@ pub struct ArticleFacts {
 }
 
 /// A sentence that mentions a date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     pub date: PartialDate,
-    pub sentence: String,
     pub passage: usize,
+    /// The sentence: a byte range of the passage's text (a copy would double
+    /// the text the build cache stores).
+    pub sentence: Range<usize>,
     /// The sentence's content-word terms, sorted, without repeats.
     pub terms: Vec<TermId>,
+}
+
+/// `ArticleFacts` as the build cache stores it: the same fields, with each
+/// report in its stored form.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct StoredFacts<Mentions, Counts, Definitions, Reports> {
+    passage_mentions: Mentions,
+    term_counts: Counts,
+    definitions: Definitions,
+    reports: Reports,
+}
+
+/// A report as the build cache stores it. A term is a 32-bit hash, five
+/// bytes encoded, and every term of a sentence is a term of its passage: so a
+/// term is stored as its index in the passage's term counts (one byte), and
+/// only a term missing there (none, as the vectorizer works) as the count of
+/// those terms plus the term. Reports were a quarter of the cache before.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct StoredReport {
+    date: PartialDate,
+    passage: usize,
+    sentence: Range<usize>,
+    terms: Vec<u64>,
+}
+
+impl StoredReport {
+    fn new(report: &Report, term_counts: &[Vec<(TermId, u32)>]) -> StoredReport {
+        let counts = term_counts.get(report.passage).map_or(&[][..], Vec::as_slice);
+        let terms = report
+            .terms
+            .iter()
+            .map(|&term| match counts.binary_search_by_key(&term, |&(t, _)| t) {
+                Ok(index) => index as u64,
+                Err(_) => counts.len() as u64 + u64::from(term),
+            })
+            .collect();
+        StoredReport {
+            date: report.date,
+            passage: report.passage,
+            sentence: report.sentence.clone(),
+            terms,
+        }
+    }
+
+    fn report(self, term_counts: &[Vec<(TermId, u32)>]) -> Report {
+        let counts = term_counts.get(self.passage).map_or(&[][..], Vec::as_slice);
+        let terms = self
+            .terms
+            .into_iter()
+            .map(|stored| match counts.get(stored as usize) {
+                Some(&(term, _)) => term,
+                // Out of the passage's terms: the term itself follows the count.
+                None => (stored - counts.len() as u64) as TermId,
+            })
+            .collect();
+        Report {
+            date: self.date,
+            passage: self.passage,
+            sentence: self.sentence,
+            terms,
+        }
+    }
+}
+
+/// The stored form as decoded, owning its parts.
+type DecodedFacts =
+    StoredFacts<Vec<Vec<Mention>>, Vec<Vec<(TermId, u32)>>, Vec<(String, Vec<(String, String)>)>, Vec<StoredReport>>;
+
+impl From<DecodedFacts> for ArticleFacts {
+    fn from(stored: DecodedFacts) -> ArticleFacts {
+        let reports = stored
+            .reports
+            .into_iter()
+            .map(|r| r.report(&stored.term_counts))
+            .collect();
+        ArticleFacts {
+            passage_mentions: stored.passage_mentions,
+            term_counts: stored.term_counts,
+            definitions: stored.definitions,
+            reports,
+        }
+    }
+}
+
+/// Serializes facts given in parts (the mentions may live apart from the
+/// rest, see `cache::FactsRef`) in the stored form `ArticleFacts` decodes.
+pub(crate) fn serialize_facts<S: serde::Serializer>(
+    passage_mentions: &[Vec<Mention>],
+    term_counts: &[Vec<(TermId, u32)>],
+    definitions: &[(String, Vec<(String, String)>)],
+    reports: &[Report],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let reports: Vec<StoredReport> = reports.iter().map(|r| StoredReport::new(r, term_counts)).collect();
+    StoredFacts {
+        passage_mentions,
+        term_counts,
+        definitions,
+        reports,
+    }
+    .serialize(serializer)
+}
+
+impl Serialize for ArticleFacts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_facts(
+            &self.passage_mentions,
+            &self.term_counts,
+            &self.definitions,
+            &self.reports,
+            serializer,
+        )
+    }
 }
 
 /// Reads one article for everything `analyze` needs from it.
@@ -96,17 +213,52 @@ fn reports(article: &Article, vectorizer: &Vectorizer, cache: &mut StemCache) ->
                 continue;
             }
             seen.push((mention.date, range.start));
-            let sentence = text[range.clone()].to_string();
-            let mut terms = vectorizer.terms_cached(&sentence, cache);
+            let mut terms = vectorizer.terms_cached(&text[range.clone()], cache);
             terms.sort_unstable();
             terms.dedup();
             reports.push(Report {
                 date: mention.date,
-                sentence,
                 passage: p,
+                sentence: range.clone(),
                 terms,
             });
         }
     }
     reports
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_report_decodes_to_itself_with_its_terms_as_passage_indices() -> anyhow::Result<()> {
+        let date = PartialDate {
+            year: 2020,
+            month: Some(10),
+            day: Some(7),
+        };
+        let report = |passage, terms: &[TermId]| Report {
+            date,
+            passage,
+            sentence: 4..30,
+            terms: terms.to_vec(),
+        };
+        let facts = ArticleFacts {
+            passage_mentions: vec![Vec::new(), Vec::new()],
+            term_counts: vec![vec![(7, 1), (3_000_000_000, 2)], vec![(9, 1)]],
+            definitions: Vec::new(),
+            // The last two terms are not among their passage's terms.
+            reports: vec![
+                report(0, &[7, 3_000_000_000]),
+                report(1, &[9, u32::MAX]),
+                report(5, &[1]),
+            ],
+        };
+        let bytes = postcard::to_stdvec(&facts)?;
+        assert_eq!(postcard::from_bytes::<ArticleFacts>(&bytes)?, facts);
+        let first = postcard::to_stdvec(&StoredReport::new(&facts.reports[0], &facts.term_counts))?;
+        assert_eq!(&first[first.len() - 3..], [2, 0, 1], "two terms, by index");
+        Ok(())
+    }
 }

@@ -158,7 +158,7 @@ pub fn analyze(
     timings.lap("analyze: key points", &mut clock);
     let glossary = Glossary::build(facts, matcher);
     timings.lap("analyze: glossary", &mut clock);
-    let timeline = timeline::build(facts);
+    let timeline = timeline::build(articles, facts);
     timings.lap("analyze: timeline", &mut clock);
     crate::drop_later(index);
     Briefing {

@@ -5,6 +5,7 @@ use super::dates::PartialDate;
 use super::facts::{ArticleFacts, Report};
 use super::similarity::TermId;
 use super::PassageRef;
+use crate::parse::Article;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
@@ -30,7 +31,7 @@ const MIN_SHARED: usize = 3;
 const MAX_COMPARED: usize = 256;
 
 /// Merges the dated statements of every article into events.
-pub fn build(facts: &[ArticleFacts]) -> Vec<Event> {
+pub fn build(articles: &[Article], facts: &[ArticleFacts]) -> Vec<Event> {
     // Group by date, then merge reports of one event: each report joins the
     // latest earlier event it overlaps enough, else starts its own.
     let mut by_date: BTreeMap<PartialDate, Vec<(PassageRef, &Report)>> = BTreeMap::new();
@@ -47,13 +48,18 @@ pub fn build(facts: &[ArticleFacts]) -> Vec<Event> {
     let by_date: Vec<(PartialDate, Vec<(PassageRef, &Report)>)> = by_date.into_iter().collect();
     let per_date: Vec<Vec<Event>> = by_date
         .into_par_iter()
-        .map(|(date, reports)| events_of_date(facts, date, reports))
+        .map(|(date, reports)| events_of_date(articles, facts, date, reports))
         .collect();
     per_date.into_iter().flatten().collect()
 }
 
 /// The events of one date, from its reports in article order.
-fn events_of_date(facts: &[ArticleFacts], date: PartialDate, reports: Vec<(PassageRef, &Report)>) -> Vec<Event> {
+fn events_of_date(
+    articles: &[Article],
+    facts: &[ArticleFacts],
+    date: PartialDate,
+    reports: Vec<(PassageRef, &Report)>,
+) -> Vec<Event> {
     let mut clusters: Vec<(&[TermId], Event)> = Vec::new();
     // A sentence repeated word for word (wire copy) joins the event its
     // first copy joined, unless an event that it also matches began
@@ -90,7 +96,7 @@ fn events_of_date(facts: &[ArticleFacts], date: PartialDate, reports: Vec<(Passa
                     terms,
                     Event {
                         date,
-                        text: report.sentence.clone(),
+                        text: sentence_of(articles, at, report),
                         citations: vec![at],
                         topics: Vec::new(),
                     },
@@ -112,6 +118,15 @@ fn events_of_date(facts: &[ArticleFacts], date: PartialDate, reports: Vec<(Passa
             event
         })
         .collect()
+}
+
+/// The sentence a report was made from.
+fn sentence_of(articles: &[Article], at: PassageRef, report: &Report) -> String {
+    let text = articles
+        .get(at.article)
+        .and_then(|a| a.passages.get(at.passage))
+        .map_or("", |p| p.text.as_str());
+    text.get(report.sentence.clone()).unwrap_or_default().to_string()
 }
 
 fn same_event(a: &[TermId], b: &[TermId]) -> bool {
@@ -151,8 +166,8 @@ mod tests {
                 definitions: Vec::new(),
                 reports: vec![Report {
                     date,
-                    sentence: format!("report {n}"),
                     passage: 0,
+                    sentence: 0..n,
                     terms: terms.to_vec(),
                 }],
             })
@@ -172,13 +187,13 @@ mod tests {
             (&[1, 2, 3, 20, 21, 22], &[1, 2, 3, 4, 5, 6], &[4, 5, 6, 30, 31, 32]);
         // `t` joins `w`'s event; `v` shares nothing with `w`, so starts one;
         // `t` again matches both, and joins the later: `v`'s.
-        let events = build(&facts(&[w, t, v, t]));
+        let events = build(&[], &facts(&[w, t, v, t]));
         assert_eq!(citing_articles(&events), [vec![0, 1], vec![2, 3]]);
         // Without an event begun since, a repeat joins its first copy's.
-        let events = build(&facts(&[w, t, &[40, 41, 42], t]));
+        let events = build(&[], &facts(&[w, t, &[40, 41, 42], t]));
         assert_eq!(citing_articles(&events), [vec![0, 1, 3], vec![2]]);
         // Too short to match even itself: every copy is its own event.
-        let events = build(&facts(&[&[7, 8], &[7, 8]]));
+        let events = build(&[], &facts(&[&[7, 8], &[7, 8]]));
         assert_eq!(citing_articles(&events), [vec![0], vec![1]]);
     }
 }
