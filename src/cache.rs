@@ -25,9 +25,7 @@
 //! file a third smaller (a first build of 100,000 articles writes 0.2 GB
 //! less, and a rebuild reads 24 MB less at 10,000).
 
-use crate::analyze::facts::{ArticleFacts, Report};
-use crate::analyze::matcher::Mention;
-use crate::analyze::similarity::TermId;
+use crate::analyze::facts::{ArticleFacts, FactsRef};
 use crate::diagnostics::Diagnostic;
 use crate::parse::Article;
 use crate::search::ArticlePostings;
@@ -103,41 +101,6 @@ pub struct CachedArticleRef<'a> {
     pub article: &'a Article,
     pub warnings: &'a [Diagnostic],
     pub facts: FactsRef<'a>,
-}
-
-/// An article's facts borrowed in two parts, encoded exactly as
-/// `ArticleFacts` is: the passage mentions live apart from the rest once
-/// loaded (`Loaded::mentions`), and the cache is saved while pages read them.
-#[derive(Debug, Clone, Copy)]
-pub struct FactsRef<'a> {
-    pub passage_mentions: &'a [Vec<Mention>],
-    pub term_counts: &'a [Vec<(TermId, u32)>],
-    pub definitions: &'a [(String, Vec<(String, String)>)],
-    pub reports: &'a [Report],
-}
-
-impl<'a> FactsRef<'a> {
-    /// `facts` with `mentions` in place of its own `passage_mentions`.
-    pub fn new(facts: &'a ArticleFacts, mentions: &'a [Vec<Mention>]) -> FactsRef<'a> {
-        FactsRef {
-            passage_mentions: mentions,
-            term_counts: &facts.term_counts,
-            definitions: &facts.definitions,
-            reports: &facts.reports,
-        }
-    }
-}
-
-impl Serialize for FactsRef<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::analyze::facts::serialize_facts(
-            self.passage_mentions,
-            self.term_counts,
-            self.definitions,
-            self.reports,
-            serializer,
-        )
-    }
 }
 
 /// The articles of earlier builds, still encoded, by source key.

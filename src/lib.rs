@@ -247,7 +247,7 @@ impl CacheSave {
                 let entry = cache::CachedArticleRef {
                     article: &loaded.articles[i],
                     warnings: &self.warnings[i],
-                    facts: cache::FactsRef::new(&self.facts[i], &loaded.mentions[i]),
+                    facts: analyze::facts::FactsRef::new(&self.facts[i], &loaded.mentions[i]),
                 };
                 (loaded.article_keys[i], self.fresh[i].then_some(entry))
             })

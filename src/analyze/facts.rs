@@ -44,7 +44,7 @@ pub struct Report {
 /// `ArticleFacts` as the build cache stores it: the same fields, with each
 /// report in its stored form.
 #[derive(Serialize, Deserialize)]
-pub(crate) struct StoredFacts<Mentions, Counts, Definitions, Reports> {
+struct StoredFacts<Mentions, Counts, Definitions, Reports> {
     passage_mentions: Mentions,
     term_counts: Counts,
     definitions: Definitions,
@@ -57,7 +57,7 @@ pub(crate) struct StoredFacts<Mentions, Counts, Definitions, Reports> {
 /// only a term missing there (none, as the vectorizer works) as the count of
 /// those terms plus the term. Reports were a quarter of the cache before.
 #[derive(Serialize, Deserialize)]
-pub(crate) struct StoredReport {
+struct StoredReport {
     date: PartialDate,
     passage: usize,
     sentence: Range<usize>,
@@ -123,34 +123,50 @@ impl From<DecodedFacts> for ArticleFacts {
     }
 }
 
-/// Serializes facts given in parts (the mentions may live apart from the
-/// rest, see `cache::FactsRef`) in the stored form `ArticleFacts` decodes.
-pub(crate) fn serialize_facts<S: serde::Serializer>(
-    passage_mentions: &[Vec<Mention>],
-    term_counts: &[Vec<(TermId, u32)>],
-    definitions: &[(String, Vec<(String, String)>)],
-    reports: &[Report],
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    let reports: Vec<StoredReport> = reports.iter().map(|r| StoredReport::new(r, term_counts)).collect();
-    StoredFacts {
-        passage_mentions,
-        term_counts,
-        definitions,
-        reports,
+/// An article's facts borrowed in two parts, encoded exactly as
+/// `ArticleFacts` is: the passage mentions live apart from the rest once
+/// loaded (`Loaded::mentions`), and the build cache is saved while pages read them.
+#[derive(Debug, Clone, Copy)]
+pub struct FactsRef<'a> {
+    pub passage_mentions: &'a [Vec<Mention>],
+    pub term_counts: &'a [Vec<(TermId, u32)>],
+    pub definitions: &'a [(String, Vec<(String, String)>)],
+    pub reports: &'a [Report],
+}
+
+impl<'a> FactsRef<'a> {
+    /// `facts` with `mentions` in place of its own `passage_mentions`.
+    pub fn new(facts: &'a ArticleFacts, mentions: &'a [Vec<Mention>]) -> FactsRef<'a> {
+        FactsRef {
+            passage_mentions: mentions,
+            term_counts: &facts.term_counts,
+            definitions: &facts.definitions,
+            reports: &facts.reports,
+        }
     }
-    .serialize(serializer)
+}
+
+/// The stored form, which `ArticleFacts` decodes from.
+impl Serialize for FactsRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let reports: Vec<StoredReport> = self
+            .reports
+            .iter()
+            .map(|r| StoredReport::new(r, self.term_counts))
+            .collect();
+        StoredFacts {
+            passage_mentions: self.passage_mentions,
+            term_counts: self.term_counts,
+            definitions: self.definitions,
+            reports,
+        }
+        .serialize(serializer)
+    }
 }
 
 impl Serialize for ArticleFacts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_facts(
-            &self.passage_mentions,
-            &self.term_counts,
-            &self.definitions,
-            &self.reports,
-            serializer,
-        )
+        FactsRef::new(self, &self.passage_mentions).serialize(serializer)
     }
 }
 
