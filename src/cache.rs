@@ -22,8 +22,8 @@
 //! it needs, in parallel, straight from the file's bytes. Entries themselves
 //! are serde values encoded with postcard; an article's entry is then
 //! compressed with lz4 (lz4_flex), which costs little CPU time and makes the
-//! file a third smaller (a first build of 100,000 articles writes 0.2 GB
-//! less, and a rebuild reads 24 MB less at 10,000).
+//! file a third smaller (71 → 47 MB at 10,000 articles, which a rebuild
+//! reads whole).
 
 use crate::analyze::facts::{ArticleFacts, FactsRef};
 use crate::diagnostics::Diagnostic;
