@@ -16,6 +16,8 @@
 //!   (see [`Manifest`]).
 //! - `search.bin`: the search index's postings of the articles (see
 //!   [`ArticlePostings`]), for the next build to start from.
+//! - `sources.bin`: each article file's [`Stamp`] and source key, so that a
+//!   rebuild reads only the files whose stamp changed (see [`SourceStamps`]).
 //!
 //! The framing (magic, version, length-prefixed entries with checksums) is
 //! written by hand: it is a few lines, and lets a build decode only the entries
@@ -29,6 +31,7 @@ use crate::analyze::facts::{ArticleFacts, FactsRef};
 use crate::diagnostics::Diagnostic;
 use crate::parse::Article;
 use crate::search::ArticlePostings;
+use crate::source::Stamp;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -41,6 +44,7 @@ use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3};
 pub const CACHE_DIR: &str = ".briefing/cache";
 const ARTICLES_FILE: &str = "articles.bin";
 const SEARCH_FILE: &str = "search.bin";
+const SOURCES_FILE: &str = "sources.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
@@ -335,6 +339,68 @@ impl Manifest {
             spare: self.spare.clone(),
         };
         write_checked(&Manifest::path(root, output), &manifest)
+    }
+}
+
+/// Each article file's stamp, with the source key of the bytes read under
+/// it, as the last build saw them: only stamps of files that had settled
+/// (see [`Stamp::settled`]), so an equal stamp now means the same bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceStamps {
+    files: FxHashMap<String, (Stamp, Key)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SourcesFile {
+    format: u32,
+    version: String,
+    files: Vec<(String, Stamp, Key)>,
+}
+
+impl SourceStamps {
+    /// The stamps the last build saved, or none.
+    pub fn load(root: &Path) -> SourceStamps {
+        match read_checked::<SourcesFile>(&root.join(CACHE_DIR).join(SOURCES_FILE)) {
+            Some(file) if file.format == FORMAT && file.version == env!("CARGO_PKG_VERSION") => SourceStamps {
+                files: file
+                    .files
+                    .into_iter()
+                    .map(|(rel, stamp, key)| (rel, (stamp, key)))
+                    .collect(),
+            },
+            _ => SourceStamps::default(),
+        }
+    }
+
+    /// Whether a stamp is recorded for the file at `rel`.
+    pub fn has(&self, rel: &str) -> bool {
+        self.files.contains_key(rel)
+    }
+
+    /// The source key of the file at `rel` if its stamp is the one recorded.
+    pub fn key(&self, rel: &str, stamp: Stamp) -> Option<Key> {
+        self.files
+            .get(rel)
+            .filter(|(recorded, _)| *recorded == stamp)
+            .map(|&(_, key)| key)
+    }
+
+    /// Records a file's stamp and key, if it had settled at `now`.
+    pub fn record(&mut self, rel: &str, stamp: Stamp, key: Key, now: i128) {
+        if stamp.settled(now) {
+            self.files.insert(rel.to_string(), (stamp, key));
+        }
+    }
+
+    pub fn save(&self, root: &Path) -> anyhow::Result<()> {
+        let mut files: Vec<(String, Stamp, Key)> = self.files.iter().map(|(r, &(s, k))| (r.clone(), s, k)).collect();
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let file = SourcesFile {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            files,
+        };
+        write_checked(&root.join(CACHE_DIR).join(SOURCES_FILE), &file)
     }
 }
 

@@ -46,6 +46,9 @@ pub struct Loaded {
     /// Where each passage names a topic: `mentions[article][passage]`.
     pub mentions: Vec<Vec<Vec<Mention>>>,
     pub briefing: Briefing,
+    /// Article files read from disk: all, but for a rebuild those whose
+    /// stamps show them unchanged (see `source::Stamp`).
+    pub files_read: usize,
     /// Warnings only: a load with errors returns `Err(Failed)`.
     pub warnings: Vec<Diagnostic>,
 }
@@ -118,19 +121,41 @@ fn load_timed(
             format!("cannot compile the topic aliases: {e}"),
         )])
     })?;
-    let (files, mut diagnostics) = source::read_content(root);
-    timings.lap("read", &mut clock);
-
+    let (listed, mut diagnostics) = source::list_content(root);
+    // Taken before any file is read: see `source::Stamp::settled`.
+    let now = source::now_nanos();
     // An article's cached form depends on its file and on these settings only.
     let settings = cache::article_settings(&config);
-    let cache = if use_cache {
-        cache::ArticleCache::open(root, settings)
+    let (cache, stamps) = if use_cache {
+        (
+            cache::ArticleCache::open(root, settings),
+            cache::SourceStamps::load(root),
+        )
     } else {
-        cache::ArticleCache::empty(settings)
+        (cache::ArticleCache::empty(settings), cache::SourceStamps::default())
     };
-    let keys: Vec<cache::Key> = files.par_iter().map(|f| cache::source_key(&f.rel, &f.bytes)).collect();
-    let cached: Vec<Option<cache::CachedArticle>> = keys.par_iter().map(|&key| cache.get(key)).collect();
-    timings.lap("read cache", &mut clock);
+    let mut keys = Vec::with_capacity(listed.len());
+    let mut cached = Vec::with_capacity(listed.len());
+    let mut files = Vec::with_capacity(listed.len());
+    let mut new_stamps = cache::SourceStamps::default();
+    let mut files_read = 0;
+    let found: Vec<Result<Found, Diagnostic>> = listed.par_iter().map(|l| find(l, &stamps, &cache)).collect();
+    for (listed, found) in listed.iter().zip(found) {
+        match found {
+            Ok(found) => {
+                if let Some(stamp) = found.stamp {
+                    new_stamps.record(&listed.rel, stamp, found.key, now);
+                }
+                files_read += usize::from(found.read);
+                keys.push(found.key);
+                cached.push(found.cached);
+                files.push(found.file);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let stamps = (new_stamps != stamps).then_some(new_stamps);
+    timings.lap("read (files and cache)", &mut clock);
 
     let highlighter = Highlighter::new();
     let options = ParseOptions {
@@ -139,8 +164,7 @@ fn load_timed(
     };
     let parsed: Vec<Option<parse::ParseResult>> = files
         .par_iter()
-        .zip(&cached)
-        .map(|(file, cached)| cached.is_none().then(|| parse::parse_article(file, &options)))
+        .map(|file| file.as_ref().map(|file| parse::parse_article(file, &options)))
         .collect();
     timings.lap("parse", &mut clock);
     // The raw bytes are not needed past parsing (600 MB at 100,000 articles).
@@ -209,6 +233,7 @@ fn load_timed(
         .collect();
     let save = use_cache.then_some(CacheSave {
         cache,
+        stamps,
         facts,
         warnings,
         fresh,
@@ -221,6 +246,7 @@ fn load_timed(
         matcher,
         mentions,
         briefing,
+        files_read,
         warnings: diagnostics,
     };
     Ok((loaded, save))
@@ -233,6 +259,8 @@ fn load_timed(
 /// articles).
 struct CacheSave {
     cache: cache::ArticleCache,
+    /// The article files' stamps, when they differ from the saved ones.
+    stamps: Option<cache::SourceStamps>,
     /// Each article's facts, without the passage mentions (`Loaded::mentions`).
     facts: Vec<analyze::facts::ArticleFacts>,
     warnings: Vec<Vec<Diagnostic>>,
@@ -241,7 +269,7 @@ struct CacheSave {
 }
 
 impl CacheSave {
-    fn save(&self, loaded: &Loaded) -> anyhow::Result<()> {
+    fn save(&self, root: &Path, loaded: &Loaded) -> anyhow::Result<()> {
         let listing: Vec<(cache::Key, Option<cache::CachedArticleRef>)> = (0..loaded.articles.len())
             .map(|i| {
                 let entry = cache::CachedArticleRef {
@@ -252,8 +280,58 @@ impl CacheSave {
                 (loaded.article_keys[i], self.fresh[i].then_some(entry))
             })
             .collect();
-        self.cache.save(&listing)
+        self.cache.save(&listing)?;
+        match &self.stamps {
+            Some(stamps) => stamps.save(root),
+            None => Ok(()),
+        }
     }
+}
+
+/// An article file's source key, and its cached article or its bytes.
+struct Found {
+    key: cache::Key,
+    stamp: Option<source::Stamp>,
+    cached: Option<cache::CachedArticle>,
+    /// Read only when the cache does not hold the article.
+    file: Option<source::SourceFile>,
+    /// Whether the file was read (else its stamp vouched for its key).
+    read: bool,
+}
+
+/// Finds a listed file's article in the cache, reading the file only when
+/// its stamp is not the one recorded with its key (or the cache lacks that
+/// key): adding one article to 10,000 reads one file.
+fn find(
+    listed: &source::Listed,
+    stamps: &cache::SourceStamps,
+    cache: &cache::ArticleCache,
+) -> Result<Found, Diagnostic> {
+    // A file with no recorded stamp (every file, in a first build) is read
+    // without a stat first.
+    if let Some(stamp) = stamps.has(&listed.rel).then(|| source::stamp(listed)).flatten() {
+        if let Some(key) = stamps.key(&listed.rel, stamp) {
+            if let Some(cached) = cache.get(key) {
+                return Ok(Found {
+                    key,
+                    stamp: Some(stamp),
+                    cached: Some(cached),
+                    file: None,
+                    read: false,
+                });
+            }
+        }
+    }
+    let (file, stamp) = source::read(listed)?;
+    let key = cache::source_key(&file.rel, &file.bytes);
+    let cached = cache.get(key);
+    Ok(Found {
+        key,
+        stamp,
+        file: cached.is_none().then_some(file),
+        cached,
+        read: true,
+    })
 }
 
 /// What `build` was asked to do.
@@ -274,6 +352,8 @@ pub struct BuildReport {
     pub kept: usize,
     pub pages: usize,
     pub articles: usize,
+    /// Article files read from disk (the rest were known by their stamps).
+    pub files_read: usize,
     pub topics: usize,
     pub terms: usize,
     pub events: usize,
@@ -363,7 +443,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
         let saver = cache_save.as_ref().map(|save| {
             scope.spawn(|| {
                 let clock = Instant::now();
-                (save.save(&loaded), clock.elapsed())
+                (save.save(root, &loaded), clock.elapsed())
             })
         });
         let search = scope.spawn(|| {
@@ -425,6 +505,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
         kept: written.kept,
         pages,
         articles: loaded.articles.len(),
+        files_read: loaded.files_read,
         topics: loaded.config.topics.len(),
         terms: loaded.briefing.glossary.terms.len(),
         events: loaded.briefing.timeline.len(),

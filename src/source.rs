@@ -2,7 +2,7 @@
 //! their bytes. The only stage that reads content; it decodes nothing.
 
 use crate::diagnostics::Diagnostic;
-use rayon::prelude::*;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -14,22 +14,91 @@ pub struct SourceFile {
     pub bytes: Vec<u8>,
 }
 
+/// One article file found under `content/`, not yet read.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// As [`SourceFile::rel`].
+    pub rel: String,
+    pub path: PathBuf,
+}
+
+/// What a file's metadata says about its bytes without reading them: the
+/// same stamp as when they were read means the same bytes, provided the file
+/// had settled before it was read (see [`Stamp::settled`]). This is how git
+/// tells an unchanged file from its index; the build cache keeps a stamp per
+/// file so that a rebuild reads only new and changed articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    pub inode: u64,
+    /// Modification time, in nanoseconds since the epoch.
+    pub mtime: i128,
+    /// Status-change time, in nanoseconds since the epoch: set by every write
+    /// and never by a program's choice (unlike the modification time, which
+    /// `touch -d` or an unpacker can set back).
+    pub ctime: i128,
+}
+
+/// How long a file must have been left alone before its stamp is trusted.
+/// File times tick coarsely (a few milliseconds): a write in the same tick
+/// as the stamp was taken could leave it unchanged. Two seconds also covers
+/// a network filesystem whose clock is a little off.
+pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Stamp {
+    /// The stamp of an open file or of a path's metadata; `None` where the
+    /// platform has no status-change time (then every file is read).
+    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt as _;
+            let nanos = |secs: i64, nsec: i64| i128::from(secs) * 1_000_000_000 + i128::from(nsec);
+            meta.is_file().then(|| Stamp {
+                size: meta.size(),
+                inode: meta.ino(),
+                mtime: nanos(meta.mtime(), meta.mtime_nsec()),
+                ctime: nanos(meta.ctime(), meta.ctime_nsec()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
+
+    /// Whether the file had been left alone for [`SETTLE`] at `now` (nanoseconds
+    /// since the epoch, taken before the file was read): only then does a later
+    /// write to it always change its stamp.
+    pub fn settled(&self, now: i128) -> bool {
+        let settle = SETTLE.as_nanos() as i128;
+        self.ctime < now - settle && self.mtime < now - settle
+    }
+}
+
+/// Now, in nanoseconds since the epoch, as [`Stamp`] counts.
+pub fn now_nanos() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
 /// File extensions read as articles.
 pub const ARTICLE_EXTENSIONS: [&str; 3] = ["txt", "md", "markdown"];
 
-/// Walks `root/content` (sorted by file name, symlinks not followed) and reads
-/// every article file. Problems (unreadable files, walk errors, files of other
+/// Walks `root/content` (sorted by file name, symlinks not followed) and lists
+/// every article file, reading none. Problems (walk errors, files of other
 /// kinds) become diagnostics; the walk carries on past them.
-pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+pub fn list_content(root: &Path) -> (Vec<Listed>, Vec<Diagnostic>) {
     let content = root.join("content");
     let mut diagnostics = Vec::new();
-    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut listed = Vec::new();
     if !content.is_dir() {
         diagnostics.push(Diagnostic::warning(
             rel_to(root, &content),
             "no content folder: the briefing has no articles",
         ));
-        return (Vec::new(), diagnostics);
+        return (listed, diagnostics);
     }
     for entry in WalkDir::new(&content).follow_links(false).sort_by_file_name() {
         match entry {
@@ -51,7 +120,10 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
                         .and_then(|e| e.to_str())
                         .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
                     if is_article {
-                        paths.push(entry.into_path());
+                        listed.push(Listed {
+                            rel: rel_to(root, entry.path()),
+                            path: entry.into_path(),
+                        });
                     } else {
                         diagnostics.push(Diagnostic::warning(
                             rel_to(root, entry.path()),
@@ -66,26 +138,30 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             }
         }
     }
-    let read: Vec<Result<SourceFile, Diagnostic>> = paths
-        .par_iter()
-        .map(|path| {
-            let rel = rel_to(root, path);
-            std::fs::read(path)
-                .map(|bytes| SourceFile {
-                    rel: rel.clone(),
-                    bytes,
-                })
-                .map_err(|e| Diagnostic::error(rel, format!("cannot read: {e}")))
-        })
-        .collect();
-    let mut files = Vec::with_capacity(read.len());
-    for result in read {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    (files, diagnostics)
+    (listed, diagnostics)
+}
+
+/// Reads a listed file, with the stamp of the file as it was opened (taken
+/// before the bytes, so a write during the read changes the stamp).
+pub fn read(listed: &Listed) -> Result<(SourceFile, Option<Stamp>), Diagnostic> {
+    let error = |e: std::io::Error| Diagnostic::error(&listed.rel, format!("cannot read: {e}"));
+    let mut file = std::fs::File::open(&listed.path).map_err(error)?;
+    let meta = file.metadata().map_err(error)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(error)?;
+    let file = SourceFile {
+        rel: listed.rel.clone(),
+        bytes,
+    };
+    Ok((file, Stamp::of(&meta)))
+}
+
+/// The stamp of a listed file as it is now, without opening it.
+pub fn stamp(listed: &Listed) -> Option<Stamp> {
+    std::fs::symlink_metadata(&listed.path)
+        .ok()
+        .as_ref()
+        .and_then(Stamp::of)
 }
 
 /// `path` relative to `root` with `/` separators, for messages and stable ids.

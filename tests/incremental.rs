@@ -311,3 +311,58 @@ fn known_sequences() -> Result<()> {
         Change::Edit(1, 11),
     ])
 }
+
+/// A rebuild reads only the article files whose stamp (size, times, inode)
+/// changed since the last build, once the files have settled; an edit that
+/// keeps the size is still seen, and a damaged stamp file only costs reads.
+#[test]
+fn a_rebuild_reads_only_changed_article_files() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let mut project = Project::new(&dir.path().join("project"))?;
+    project.apply(&Change::Add(vec![8, 9], 5))?;
+    let build = |root: &Path| {
+        briefing::build(&briefing::BuildOptions {
+            root: root.to_path_buf(),
+            output: None,
+            base_url: None,
+        })
+    };
+    // Files written less than `SETTLE` ago are read again by every build.
+    assert_eq!(build(&project.root)?.files_read, 3);
+    assert_eq!(build(&project.root)?.files_read, 3, "files not settled yet");
+    std::thread::sleep(briefing::source::SETTLE + std::time::Duration::from_millis(200));
+    assert_eq!(build(&project.root)?.files_read, 3, "stamps not recorded yet");
+    assert_eq!(build(&project.root)?.files_read, 0);
+
+    // The same length, other bytes.
+    let edited = project.pick(2)?.context("no article")?;
+    let text = fs::read_to_string(&edited)?;
+    let changed = text.replace("Trade between", "Trade among  ");
+    assert!(changed != text && changed.len() == text.len());
+    fs::write(&edited, changed)?;
+    assert_eq!(build(&project.root)?.files_read, 1);
+    let clean_root = dir.path().join("clean");
+    common::copy_project(&project.root, &clean_root)?;
+    build(&clean_root)?;
+    assert_eq!(
+        files(&project.root.join("public"))?
+            .into_iter()
+            .map(|(p, (b, _))| (p, b))
+            .collect::<BTreeMap<_, _>>(),
+        files(&clean_root.join("public"))?
+            .into_iter()
+            .map(|(p, (b, _))| (p, b))
+            .collect::<BTreeMap<_, _>>(),
+    );
+    let pages = files(&project.root.join("public"))?;
+    assert!(
+        pages
+            .values()
+            .any(|(bytes, _)| String::from_utf8_lossy(bytes).contains("Trade among")),
+        "the edit is not in the site"
+    );
+
+    fs::write(project.root.join(".briefing/cache/sources.bin"), b"garbage")?;
+    assert_eq!(build(&project.root)?.files_read, 3);
+    Ok(())
+}

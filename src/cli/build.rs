@@ -57,6 +57,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         for (stage, took) in &report.timings.0 {
             eprintln!("{:>8.3} s  {stage}", took.as_secs_f64());
         }
+        eprintln!(
+            "read {} of {} (the others unchanged since the last build)",
+            grouped(report.files_read),
+            count(report.articles, "article file")
+        );
     }
     if !args.quiet {
         print_diagnostics(&report.warnings);
