@@ -121,19 +121,21 @@ fn load_timed(
             format!("cannot compile the topic aliases: {e}"),
         )])
     })?;
-    let (listed, mut diagnostics) = source::list_content(root);
     // Taken before any file is read: see `source::Stamp::settled`.
     let now = source::now_nanos();
     // An article's cached form depends on its file and on these settings only.
     let settings = cache::article_settings(&config);
-    let (cache, stamps) = if use_cache {
-        (
-            cache::ArticleCache::open(root, settings),
-            cache::SourceStamps::load(root),
-        )
-    } else {
-        (cache::ArticleCache::empty(settings), cache::SourceStamps::default())
-    };
+    // The cache files are read while the content folder is walked.
+    let ((listed, mut diagnostics), (cache, stamps)) = rayon::join(
+        || source::list_content(root),
+        || match use_cache {
+            true => (
+                cache::ArticleCache::open(root, settings),
+                cache::SourceStamps::load(root),
+            ),
+            false => (cache::ArticleCache::empty(settings), cache::SourceStamps::default()),
+        },
+    );
     let mut keys = Vec::with_capacity(listed.len());
     let mut cached = Vec::with_capacity(listed.len());
     let mut files = Vec::with_capacity(listed.len());

@@ -136,6 +136,9 @@ pub struct Staging {
     /// The files the reused folder holds, when its marker vouches for the
     /// list the manifest kept; else it is walked to find them.
     spare_files: Option<Vec<String>>,
+    /// Pages `has` found in the reused folder already, as the current site
+    /// holds them: `keep` need not look again.
+    staged: Mutex<FxHashSet<String>>,
     /// Folders already created, so each is made once.
     made: Mutex<BTreeSet<PathBuf>>,
     count: AtomicUsize,
@@ -203,6 +206,7 @@ impl Staging {
             spare,
             reused,
             spare_files,
+            staged: Mutex::new(FxHashSet::default()),
             made: Mutex::new(BTreeSet::new()),
             count: AtomicUsize::new(0),
             kept: AtomicUsize::new(0),
@@ -249,21 +253,35 @@ impl Staging {
     /// Does the site now at the output hold `path`, made from `key`, and not
     /// touched since its build wrote it? Then a page need not be rendered again.
     pub fn has(&self, path: &str, key: Key) -> bool {
-        self.previous
-            .files
-            .get(path)
-            .is_some_and(|record| record.key == key && self.current_file(path, record).is_some())
+        let Some(record) = self.previous.files.get(path).filter(|record| record.key == key) else {
+            return false;
+        };
+        // The reused folder mostly holds the same file (a hard link to it):
+        // then that one stat serves `keep` too. Were the current site's file
+        // replaced since, the staged one still holds the recorded bytes.
+        if self.reused && self.staged_file(path, record) {
+            if let Ok(mut staged) = self.staged.lock() {
+                staged.insert(path.to_string());
+                return true;
+            }
+        }
+        self.current_file(path, record).is_some()
+    }
+
+    /// Whether the reused folder already holds the current site's file at
+    /// `path`, as recorded (the same inode: a hard link to it).
+    fn staged_file(&self, path: &str, record: &FileRecord) -> bool {
+        safe_relative(path)
+            .ok()
+            .and_then(|rel| fs::symlink_metadata(self.dir.join(rel)).ok())
+            .is_some_and(|meta| same_file(&meta, record))
     }
 
     /// The current site's file at `path`, if it still has the size, time and
     /// inode its build recorded.
     fn current_file(&self, path: &str, record: &FileRecord) -> Option<fs::Metadata> {
         let meta = fs::symlink_metadata(self.output.join(path)).ok()?;
-        let same = meta.is_file()
-            && meta.len() == record.size
-            && mtime(&meta) == Some(record.mtime)
-            && inode(&meta) == record.inode;
-        same.then_some(meta)
+        same_file(&meta, record).then_some(meta)
     }
 
     /// Writes one page; safe to call from several threads. A page marked
@@ -317,8 +335,10 @@ impl Staging {
     fn keep(&self, path: &str, record: FileRecord) -> anyhow::Result<()> {
         let rel = safe_relative(path)?;
         let (from, target) = (self.output.join(rel), self.dir.join(rel));
+        let staged = self.staged.lock().is_ok_and(|staged| staged.contains(path));
         let already = self.reused
-            && fs::symlink_metadata(&target).is_ok_and(|meta| meta.is_file() && inode(&meta) == record.inode);
+            && (staged
+                || fs::symlink_metadata(&target).is_ok_and(|meta| meta.is_file() && inode(&meta) == record.inode));
         if !already {
             self.make_parent(&target)?;
             let linked = if self.reused || target.exists() {
@@ -493,6 +513,11 @@ fn remove_empty(mut folders: Vec<PathBuf>) {
 }
 
 /// A file's modification time in nanoseconds since the epoch.
+/// Whether a file's metadata is as `record` says its build left it.
+fn same_file(meta: &fs::Metadata, record: &FileRecord) -> bool {
+    meta.is_file() && meta.len() == record.size && mtime(meta) == Some(record.mtime) && inode(meta) == record.inode
+}
+
 fn mtime(meta: &fs::Metadata) -> Option<i128> {
     let time = meta.modified().ok()?;
     let since = time.duration_since(std::time::UNIX_EPOCH).ok()?;
@@ -651,6 +676,46 @@ mod tests {
         drop(failed);
         build(third, &["e.html"])?;
         assert_eq!(files_under(&out), [MARKER, "e.html"]);
+        Ok(())
+    }
+
+    /// A page is kept only while the file the last build wrote is as it was:
+    /// an output file edited in place (which its hard link in the reused
+    /// folder shares) is rendered again; one replaced by another file is
+    /// restored from the reused folder's link, which still holds its bytes.
+    #[test]
+    fn kept_pages_are_the_files_the_builds_wrote() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let (out, static_dir) = (dir.path().join("public"), dir.path().join("static"));
+        let pages = ["a.html", "b.html", "c.html"];
+        let build = |manifest: Manifest| -> anyhow::Result<(Manifest, Vec<&str>)> {
+            let staging = Staging::begin(&out, &static_dir, manifest)?;
+            let mut kept = Vec::new();
+            for path in pages {
+                if staging.has(path, 7) {
+                    kept.push(path);
+                    staging.write(&Page::kept(path, 7))?;
+                } else {
+                    staging.write(&Page::new(path, format!("page {path}").into_bytes()).with_key(7))?;
+                }
+            }
+            Ok((staging.finish()?.manifest, kept))
+        };
+        let (first, kept) = build(Manifest::default())?;
+        assert!(kept.is_empty());
+        let (second, kept) = build(first)?;
+        assert_eq!(kept, pages, "kept from the current site");
+        // From here the reused folder is the first site, linked to the second.
+        let mut a = fs::OpenOptions::new().append(true).open(out.join("a.html"))?;
+        a.write_all(b" edited")?;
+        drop(a);
+        fs::write(out.join("b.tmp"), "replaced")?;
+        fs::rename(out.join("b.tmp"), out.join("b.html"))?;
+        let (_, kept) = build(second)?;
+        assert_eq!(kept, ["b.html", "c.html"]);
+        for path in pages {
+            assert_eq!(fs::read_to_string(out.join(path))?, format!("page {path}"));
+        }
         Ok(())
     }
 }
