@@ -95,12 +95,13 @@ pub fn analyze(
 ) -> Briefing {
     let mut clock = std::time::Instant::now();
     let passage_topics: Vec<Vec<Vec<usize>>> = facts
-        .iter()
+        .par_iter()
         .map(|f| f.passage_mentions.iter().map(|m| matcher::topics_of(m)).collect())
         .collect();
 
     let mut chronological: Vec<usize> = (0..articles.len()).collect();
-    chronological.sort_by(|&a, &b| {
+    // Stable, as `sort_by` is: equal keys keep file order.
+    chronological.par_sort_by(|&a, &b| {
         let (x, y) = (&articles[a], &articles[b]);
         y.date
             .cmp(&x.date)
