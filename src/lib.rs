@@ -128,12 +128,15 @@ fn load_timed(
     // The cache files are read while the content folder is walked.
     let ((listed, mut diagnostics), (cache, stamps)) = rayon::join(
         || source::list_content(root),
-        || match use_cache {
-            true => (
-                cache::ArticleCache::open(root, settings),
-                cache::SourceStamps::load(root),
-            ),
-            false => (cache::ArticleCache::empty(settings), cache::SourceStamps::default()),
+        || {
+            if use_cache {
+                (
+                    cache::ArticleCache::open(root, settings),
+                    cache::SourceStamps::load(root),
+                )
+            } else {
+                (cache::ArticleCache::empty(settings), cache::SourceStamps::default())
+            }
         },
     );
     let mut keys = Vec::with_capacity(listed.len());
