@@ -345,7 +345,7 @@ impl Manifest {
 /// Each article file's stamp, with the source key of the bytes read under
 /// it, as the last build saw them: only stamps of files that had settled
 /// (see [`Stamp::settled`]), so an equal stamp now means the same bytes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceStamps {
     files: FxHashMap<String, (Stamp, Key)>,
 }
@@ -372,17 +372,10 @@ impl SourceStamps {
         }
     }
 
-    /// Whether a stamp is recorded for the file at `rel`.
-    pub fn has(&self, rel: &str) -> bool {
-        self.files.contains_key(rel)
-    }
-
-    /// The source key of the file at `rel` if its stamp is the one recorded.
-    pub fn key(&self, rel: &str, stamp: Stamp) -> Option<Key> {
-        self.files
-            .get(rel)
-            .filter(|(recorded, _)| *recorded == stamp)
-            .map(|&(_, key)| key)
+    /// The stamp recorded for the file at `rel`, and the source key of the
+    /// bytes read under it.
+    pub fn recorded(&self, rel: &str) -> Option<(Stamp, Key)> {
+        self.files.get(rel).copied()
     }
 
     /// Records a file's stamp and key, if it had settled at `now`.

@@ -314,12 +314,12 @@ fn find(
 ) -> Result<Found, Diagnostic> {
     // A file with no recorded stamp (every file, in a first build) is read
     // without a stat first.
-    if let Some(stamp) = stamps.has(&listed.rel).then(|| source::stamp(listed)).flatten() {
-        if let Some(key) = stamps.key(&listed.rel, stamp) {
+    if let Some((recorded, key)) = stamps.recorded(&listed.rel) {
+        if source::stamp(listed) == Some(recorded) {
             if let Some(cached) = cache.get(key) {
                 return Ok(Found {
                     key,
-                    stamp: Some(stamp),
+                    stamp: Some(recorded),
                     cached: Some(cached),
                     file: None,
                     read: false,

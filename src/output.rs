@@ -335,9 +335,9 @@ impl Staging {
     fn keep(&self, path: &str, record: FileRecord) -> anyhow::Result<()> {
         let rel = safe_relative(path)?;
         let (from, target) = (self.output.join(rel), self.dir.join(rel));
-        let staged = self.staged.lock().is_ok_and(|staged| staged.contains(path));
+        // Only a reused folder can hold the file already; `has` may have seen it there.
         let already = self.reused
-            && (staged
+            && (self.staged.lock().is_ok_and(|staged| staged.contains(path))
                 || fs::symlink_metadata(&target).is_ok_and(|meta| meta.is_file() && inode(&meta) == record.inode));
         if !already {
             self.make_parent(&target)?;
@@ -512,12 +512,12 @@ fn remove_empty(mut folders: Vec<PathBuf>) {
     }
 }
 
-/// A file's modification time in nanoseconds since the epoch.
 /// Whether a file's metadata is as `record` says its build left it.
 fn same_file(meta: &fs::Metadata, record: &FileRecord) -> bool {
     meta.is_file() && meta.len() == record.size && mtime(meta) == Some(record.mtime) && inode(meta) == record.inode
 }
 
+/// A file's modification time in nanoseconds since the epoch.
 fn mtime(meta: &fs::Metadata) -> Option<i128> {
     let time = meta.modified().ok()?;
     let since = time.duration_since(std::time::UNIX_EPOCH).ok()?;
