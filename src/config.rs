@@ -30,6 +30,8 @@ struct RawConfig {
     #[serde(default)]
     articles_per_page: Option<usize>,
     #[serde(default)]
+    events_per_page: Option<usize>,
+    #[serde(default)]
     topics: Vec<RawTopic>,
 }
 
@@ -63,6 +65,9 @@ pub struct Config {
     pub passages_per_page: usize,
     /// Articles per page of the list of sources.
     pub articles_per_page: usize,
+    /// Events per page of the timeline, beyond which it is split by year
+    /// (and a long year into pages).
+    pub events_per_page: usize,
     pub topics: Vec<Topic>,
 }
 
@@ -91,6 +96,7 @@ impl Config {
             cname,
             passages_per_page,
             articles_per_page,
+            events_per_page,
             topics,
         } = raw;
         let mut errors = Vec::new();
@@ -186,6 +192,7 @@ impl Config {
             cname,
             passages_per_page: passages_per_page.unwrap_or(50).max(1),
             articles_per_page: articles_per_page.unwrap_or(200).max(1),
+            events_per_page: events_per_page.unwrap_or(250).max(1),
             topics: validated,
         })
     }

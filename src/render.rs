@@ -341,7 +341,6 @@ const TOPIC_SOURCES: usize = 20;
 const RELATED_TOPICS: usize = 12;
 const EVENT_SOURCES: usize = 6;
 const TERM_CITATIONS: usize = 5;
-const EVENTS_PER_PAGE: usize = 250;
 const PRINT_PASSAGES: usize = 20;
 /// Topics, key points and passages one print page holds (about 170 KB): a
 /// briefing with more is printed in volumes, `print/index.html`, `print/2/…`.
@@ -350,8 +349,11 @@ const PRINT_EVENTS: usize = 100;
 
 /// The timeline's pages and the events each holds: one page while the
 /// timeline is short, else a page per year (paged again when a year is long).
-fn timeline_layout(events: &[crate::analyze::timeline::Event]) -> Vec<(String, std::ops::Range<usize>)> {
-    if events.len() <= EVENTS_PER_PAGE {
+fn timeline_layout(
+    events: &[crate::analyze::timeline::Event],
+    per_page: usize,
+) -> Vec<(String, std::ops::Range<usize>)> {
+    if events.len() <= per_page {
         return vec![("timeline/index.html".to_string(), 0..events.len())];
     }
     let mut layout = Vec::new();
@@ -359,7 +361,7 @@ fn timeline_layout(events: &[crate::analyze::timeline::Event]) -> Vec<(String, s
     while start < events.len() {
         let year = events[start].date.year;
         let end = start + events[start..].iter().take_while(|e| e.date.year == year).count();
-        for (k, range) in archive_ranges(end - start, EVENTS_PER_PAGE).into_iter().enumerate() {
+        for (k, range) in archive_ranges(end - start, per_page).into_iter().enumerate() {
             let path = if k == 0 {
                 format!("timeline/{year}/index.html")
             } else {
@@ -370,6 +372,27 @@ fn timeline_layout(events: &[crate::analyze::timeline::Event]) -> Vec<(String, s
         start = end;
     }
     layout
+}
+
+/// Each event's anchor: its date, and its place among the events of that date
+/// after the first (`event-2020-10-07`, `event-2020-10-07-2`). An event that
+/// arrives moves no other date's anchors, so links to them keep working and the
+/// timeline's other pages stay byte-identical.
+fn event_ids(events: &[crate::analyze::timeline::Event]) -> Vec<String> {
+    let mut ids = Vec::with_capacity(events.len());
+    let (mut previous, mut same_date) = (String::new(), 0);
+    for event in events {
+        // Events are in date order: one date's are side by side.
+        let date = event.date.datetime();
+        same_date = if date == previous { same_date + 1 } else { 1 };
+        ids.push(if same_date == 1 {
+            format!("event-{date}")
+        } else {
+            format!("event-{date}-{same_date}")
+        });
+        previous = date;
+    }
+    ids
 }
 
 /// `n` items in pages of `per_page`, numbered from the oldest (index 0).
@@ -487,8 +510,11 @@ struct TimelineContext<'a> {
     /// The whole timeline drawn as an inline SVG (front page only).
     picture: String,
     events: Vec<EventView<'a>>,
-    events_total: usize,
-    /// When the timeline is split by year: every year, with its event count.
+    /// Every event's count: on the front page only, so that a year's pages
+    /// stay the same while events arrive in other years.
+    events_total: Option<usize>,
+    /// When the timeline is split by year: every year (with its event count
+    /// on the front page).
     years: Vec<YearLink>,
     /// The year this page shows, when split; and its pages when a year is long.
     year: Option<i32>,
@@ -525,7 +551,7 @@ struct PrintTopic<'a> {
 #[derive(Serialize)]
 struct YearLink {
     year: i32,
-    count: usize,
+    count: Option<usize>,
     url: String,
     current: bool,
 }
@@ -619,8 +645,9 @@ struct Renderer<'a> {
     /// Paths of the pages emitted so far, for the sitemap.
     paths: std::sync::Mutex<Vec<String>>,
     terms: TermFinder,
-    /// The timeline page that lists each event.
+    /// The timeline page that lists each event, and its anchor there.
     event_pages: Vec<String>,
+    event_ids: Vec<String>,
     /// Per article, computed once: the topics of its passages (sorted), and
     /// its title cut short for citations. Pages ask for these many times.
     article_topics: Vec<Vec<usize>>,
@@ -679,10 +706,11 @@ pub fn render(input: &RenderInput, emit: Emit) -> anyhow::Result<usize> {
         emit,
         paths: std::sync::Mutex::new(Vec::new()),
         terms: TermFinder::new(&input.briefing.glossary),
-        event_pages: timeline_layout(&input.briefing.timeline)
+        event_pages: timeline_layout(&input.briefing.timeline, input.config.events_per_page)
             .into_iter()
             .flat_map(|(path, range)| range.map(move |_| path.clone()))
             .collect(),
+        event_ids: event_ids(&input.briefing.timeline),
         article_topics: input
             .briefing
             .passage_topics
@@ -1007,7 +1035,7 @@ impl<'a> Renderer<'a> {
 
     fn render_timeline(&self, site: &SiteView) -> anyhow::Result<()> {
         let timeline = &self.input.briefing.timeline;
-        let layout = timeline_layout(timeline);
+        let layout = timeline_layout(timeline, self.input.config.events_per_page);
         let description = "The dated events the sources report, in order".to_string();
         if layout.len() == 1 {
             let path = "timeline/index.html";
@@ -1017,7 +1045,7 @@ impl<'a> Renderer<'a> {
                 page: self.page_view(path, "Timeline".into(), description, "timeline"),
                 picture: self.timeline_picture(&root),
                 events: (0..timeline.len()).map(|e| self.event_view(e, &root, None)).collect(),
-                events_total: timeline.len(),
+                events_total: Some(timeline.len()),
                 years: Vec::new(),
                 year: None,
                 pages: Vec::new(),
@@ -1028,10 +1056,14 @@ impl<'a> Renderer<'a> {
         for (path, range) in &layout {
             let year = timeline[range.start].date.year;
             match years.last_mut() {
-                Some(y) if y.year == year => y.count += range.len(),
+                Some(YearLink {
+                    year: y,
+                    count: Some(count),
+                    ..
+                }) if *y == year => *count += range.len(),
                 _ => years.push(YearLink {
                     year,
-                    count: range.len(),
+                    count: Some(range.len()),
                     url: path.clone(),
                     current: false,
                 }),
@@ -1040,7 +1072,9 @@ impl<'a> Renderer<'a> {
         // The front page: every year, and the newest events.
         let path = "timeline/index.html";
         let root = root_of(path);
-        let newest = timeline.len().saturating_sub(EVENTS_PER_PAGE / 2)..timeline.len();
+        let newest = timeline
+            .len()
+            .saturating_sub(self.input.config.events_per_page.div_ceil(2))..timeline.len();
         self.emit(Page::new(
             path,
             self.input.templates.render(
@@ -1050,7 +1084,7 @@ impl<'a> Renderer<'a> {
                     page: self.page_view(path, "Timeline".into(), description.clone(), "timeline"),
                     picture: self.timeline_picture(&root),
                     events: newest.map(|e| self.event_view(e, &root, None)).collect(),
-                    events_total: timeline.len(),
+                    events_total: Some(timeline.len()),
                     years: years
                         .iter()
                         .map(|y| YearLink {
@@ -1065,39 +1099,80 @@ impl<'a> Renderer<'a> {
         ))?;
         layout.par_iter().try_for_each(|(path, range)| {
             let year = timeline[range.start].date.year;
-            let root = root_of(path);
             let year_pages: Vec<&String> = layout
                 .iter()
                 .filter(|(_, r)| timeline[r.start].date.year == year)
                 .map(|(p, _)| p)
                 .collect();
             let current = year_pages.iter().position(|p| *p == path).map(|i| i + 1);
+            let pages = if year_pages.len() > 1 {
+                page_links(year_pages.len(), current, |k| year_pages[k - 1].clone())
+            } else {
+                Vec::new()
+            };
+            let years: Vec<YearLink> = years
+                .iter()
+                .map(|y| YearLink {
+                    url: y.url.clone(),
+                    current: y.year == year,
+                    count: None,
+                    year: y.year,
+                })
+                .collect();
+            let key = self.year_page_key(path, &years, &pages, range.clone());
+            if (self.input.previous)(path, key) {
+                return self.emit(Page::kept(path.clone(), key));
+            }
+            let root = root_of(path);
             let context = TimelineContext {
                 site,
                 page: self.page_view(path, format!("Timeline: {year}"), description.clone(), "timeline"),
                 picture: String::new(),
                 events: range.clone().map(|e| self.event_view(e, &root, None)).collect(),
-                events_total: timeline.len(),
-                years: years
-                    .iter()
-                    .map(|y| YearLink {
-                        url: y.url.clone(),
-                        current: y.year == year,
-                        ..*y
-                    })
-                    .collect(),
+                events_total: None,
+                years,
                 year: Some(year),
-                pages: if year_pages.len() > 1 {
-                    page_links(year_pages.len(), current, |k| year_pages[k - 1].clone())
-                } else {
-                    Vec::new()
-                },
+                pages,
             };
-            self.emit(Page::new(
-                path.clone(),
-                self.input.templates.render("timeline.html", &context)?,
-            ))
+            let bytes = self.input.templates.render("timeline.html", &context)?;
+            self.emit(Page::new(path.clone(), bytes).with_key(key))
         })
+    }
+
+    /// The key of a page of one year's events: its place, the links it shows,
+    /// and what each of its events shows. Keep in step with `event_view`.
+    fn year_page_key(&self, path: &str, years: &[YearLink], pages: &[PageLink], events: std::ops::Range<usize>) -> Key {
+        let mut hasher = self.page_hasher("timeline");
+        let text = |hasher: &mut Xxh3, text: &str| {
+            hasher.update(&(text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        };
+        text(&mut hasher, path);
+        for y in years {
+            hasher.update(&y.year.to_le_bytes());
+            text(&mut hasher, &y.url);
+            hasher.update(&[u8::from(y.current)]);
+        }
+        for p in pages {
+            hash_usizes(&mut hasher, &[p.number.map_or(0, |n| n + 1), usize::from(p.current)]);
+            text(&mut hasher, &p.url);
+        }
+        let keys = self.input.article_keys;
+        for e in events {
+            let event = &self.input.briefing.timeline[e];
+            text(&mut hasher, &self.event_ids[e]);
+            text(&mut hasher, &format!("{:?}", event.date));
+            text(&mut hasher, &event.text);
+            // Every citation, though only the first few articles are listed:
+            // the rest are counted.
+            hasher.update(&(event.citations.len() as u64).to_le_bytes());
+            for r in &event.citations {
+                hasher.update(&keys[r.article].to_le_bytes());
+                hasher.update(&(r.passage as u64).to_le_bytes());
+            }
+            hash_usizes(&mut hasher, &event.topics);
+        }
+        hasher.digest128()
     }
 
     /// The search page (its script loads the index `search::index` writes)
@@ -1267,13 +1342,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let hrefs: Vec<String> = (0..labels.len())
-            .map(|e| {
-                format!(
-                    "{root}{}#event-{}",
-                    self.event_pages.get(e).map_or("timeline/index.html", String::as_str),
-                    e + 1
-                )
-            })
+            .map(|e| format!("{root}{}", self.event_href(e)))
             .collect();
         let marks: Vec<crate::svg::TimelineMark> = input
             .briefing
@@ -1623,12 +1692,8 @@ impl<'a> Renderer<'a> {
                 .map(|&r| (r.article, self.passage_id(r))),
         );
         EventView {
-            id: format!("event-{}", e + 1),
-            href: format!(
-                "{}#event-{}",
-                self.event_pages.get(e).map_or("timeline/index.html", String::as_str),
-                e + 1
-            ),
+            id: self.event_ids[e].clone(),
+            href: self.event_href(e),
             more_sources: articles.len().saturating_sub(EVENT_SOURCES),
             datetime: event.date.datetime(),
             label: event.date.label(),
@@ -1636,6 +1701,12 @@ impl<'a> Renderer<'a> {
             sources,
             topics: event.topics.iter().map(|&t| self.topic_link(t)).collect(),
         }
+    }
+
+    /// Where event `e` is listed, relative to the output root.
+    fn event_href(&self, e: usize) -> String {
+        let page = self.event_pages.get(e).map_or("timeline/index.html", String::as_str);
+        format!("{page}#{}", self.event_ids[e])
     }
 
     fn passage_view(&self, r: PassageRef, root: &str, current_topic: Option<usize>) -> PassageView<'a> {

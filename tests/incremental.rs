@@ -36,6 +36,7 @@ const SITE_TOML: &str = r#"title = "Property test"
 base_url = "https://example.org/p/"
 passages_per_page = PER_PAGE
 articles_per_page = PER_PAGE
+events_per_page = PER_PAGE
 
 [[topics]]
 slug = "scri"
