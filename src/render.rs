@@ -679,8 +679,6 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Renders every page of the site. Pages come out in a fixed order.
-///
 /// What every page depends on: all settings, every template, and the
 /// glossary's terms as passages show them (short form and expansion).
 fn site_key(input: &RenderInput) -> Key {
@@ -697,6 +695,9 @@ fn site_key(input: &RenderInput) -> Key {
     hasher.digest128()
 }
 
+/// Renders every page of the site, side by side: the order pages are
+/// emitted in varies from build to build, what they hold does not.
+///
 /// Each page is handed to `emit` as soon as it is rendered, so a large site is
 /// never held in memory whole; `emit` may be called from several threads.
 /// Returns the number of HTML pages.
@@ -824,7 +825,6 @@ impl<'a> Renderer<'a> {
         } = *self.input;
         let site = self.site();
 
-        // The index.
         let description = if config.description.is_empty() {
             format!(
                 "A briefing of {} from {}",
@@ -834,199 +834,231 @@ impl<'a> Renderer<'a> {
         } else {
             config.description.clone()
         };
-        self.emit(Page::new(
-            "index.html",
-            templates.render(
+        // The index.
+        let index = || -> anyhow::Result<()> {
+            self.emit(Page::new(
                 "index.html",
-                &IndexContext {
-                    site: &site,
-                    page: self.page_view("index.html", config.title.clone(), description.clone(), "index"),
-                    topics: (0..config.topics.len().min(INDEX_TOPICS))
-                        .map(|t| self.topic_card(t))
-                        .collect(),
-                    topics_total: config.topics.len(),
-                    topic_map: self.topic_map(""),
-                    latest: briefing
-                        .chronological
-                        .iter()
-                        .take(10)
-                        .map(|&a| self.article_card(a))
-                        .collect(),
-                    article_count: articles.len(),
-                },
-            )?,
-        ))?;
-
+                templates.render(
+                    "index.html",
+                    &IndexContext {
+                        site: &site,
+                        page: self.page_view("index.html", config.title.clone(), description.clone(), "index"),
+                        topics: (0..config.topics.len().min(INDEX_TOPICS))
+                            .map(|t| self.topic_card(t))
+                            .collect(),
+                        topics_total: config.topics.len(),
+                        topic_map: self.topic_map(""),
+                        latest: briefing
+                            .chronological
+                            .iter()
+                            .take(10)
+                            .map(|&a| self.article_card(a))
+                            .collect(),
+                        article_count: articles.len(),
+                    },
+                )?,
+            ))
+        };
         // Every topic, in a compact list.
-        self.emit(Page::new(
-            "topics/index.html",
-            templates.render(
-                "topics.html",
-                &IndexContext {
-                    site: &site,
-                    page: self.page_view(
-                        "topics/index.html",
-                        "All topics".into(),
-                        format!("The {} of this briefing", plural(config.topics.len(), "topic")),
-                        "topics",
-                    ),
-                    topics: (0..config.topics.len()).map(|t| self.topic_card(t)).collect(),
-                    topics_total: config.topics.len(),
-                    topic_map: String::new(),
-                    latest: Vec::new(),
-                    article_count: articles.len(),
-                },
-            )?,
-        ))?;
-
+        let topics_index = || -> anyhow::Result<()> {
+            self.emit(Page::new(
+                "topics/index.html",
+                templates.render(
+                    "topics.html",
+                    &IndexContext {
+                        site: &site,
+                        page: self.page_view(
+                            "topics/index.html",
+                            "All topics".into(),
+                            format!("The {} of this briefing", plural(config.topics.len(), "topic")),
+                            "topics",
+                        ),
+                        topics: (0..config.topics.len()).map(|t| self.topic_card(t)).collect(),
+                        topics_total: config.topics.len(),
+                        topic_map: String::new(),
+                        latest: Vec::new(),
+                        article_count: articles.len(),
+                    },
+                )?,
+            ))
+        };
         // Topic pages, each paged through when it has many passages.
-        (0..config.topics.len())
-            .into_par_iter()
-            .try_for_each(|t| self.render_topic(&site, t))?;
-
+        let topic_pages = || -> anyhow::Result<()> {
+            (0..config.topics.len())
+                .into_par_iter()
+                .try_for_each(|t| self.render_topic(&site, t))
+        };
         // Article pages.
-        (0..articles.len())
-            .into_par_iter()
-            .try_for_each(|a| self.emit(self.render_article(&site, a)?))?;
-
+        let article_pages = || -> anyhow::Result<()> {
+            (0..articles.len())
+                .into_par_iter()
+                .try_for_each(|a| self.emit(self.render_article(&site, a)?))
+        };
         // The list of sources: the newest on the front page, all in archive pages.
-        let oldest_first: Vec<usize> = briefing.chronological.iter().rev().copied().collect();
-        let ranges = archive_ranges(oldest_first.len(), config.articles_per_page);
-        let archive_url = |k: usize| format!("articles/page-{k}.html");
-        let paged = ranges.len() > 1;
-        let newest: Vec<ArticleCard> = briefing
-            .chronological
-            .iter()
-            .take(config.articles_per_page)
-            .map(|&a| self.article_card(a))
-            .collect();
-        self.emit(Page::new(
-            "articles/index.html",
-            templates.render(
-                "articles.html",
-                &ListContext {
-                    site: &site,
-                    page: self.page_view(
-                        "articles/index.html",
-                        "Sources".into(),
-                        format!("The {} of this briefing", plural(articles.len(), "source article")),
-                        "articles",
-                    ),
-                    archive: paged.then(|| Archive {
-                        current: None,
-                        first: 1,
-                        shown: newest.len(),
-                        total_items: articles.len(),
-                        front: "articles/index.html".into(),
-                        prev: None,
-                        next: None,
-                        pages: page_links(ranges.len(), None, archive_url),
-                    }),
-                    articles: newest,
-                },
-            )?,
-        ))?;
-        if paged {
-            ranges.par_iter().enumerate().try_for_each(|(index, range)| {
-                let number = index + 1;
-                let path = archive_url(number);
-                let next = (number < ranges.len()).then(|| archive_url(number + 1));
-                let pages = page_links(ranges.len(), Some(number), archive_url);
-                let mut key = self.archive_hasher("articles", number, range, &pages, &next);
-                for &a in &oldest_first[range.clone()] {
-                    // What the article's card shows: its file's title, date,
-                    // source and passages, and its topics.
-                    key.update(&self.input.article_keys[a].to_le_bytes());
-                    hash_usizes(&mut key, &self.article_topics[a]);
-                    key.update(b"|");
-                }
-                let key = key.digest128();
-                if (self.input.previous)(&path, key) {
-                    return self.emit(Page::kept(path, key));
-                }
-                let bytes = templates.render(
+        let sources = || -> anyhow::Result<()> {
+            let oldest_first: Vec<usize> = briefing.chronological.iter().rev().copied().collect();
+            let ranges = archive_ranges(oldest_first.len(), config.articles_per_page);
+            let archive_url = |k: usize| format!("articles/page-{k}.html");
+            let paged = ranges.len() > 1;
+            let newest: Vec<ArticleCard> = briefing
+                .chronological
+                .iter()
+                .take(config.articles_per_page)
+                .map(|&a| self.article_card(a))
+                .collect();
+            self.emit(Page::new(
+                "articles/index.html",
+                templates.render(
                     "articles.html",
                     &ListContext {
                         site: &site,
                         page: self.page_view(
-                            &path,
-                            format!("Sources {}–{}", range.start + 1, range.end),
-                            // No total: an archive page stays the same as articles arrive.
-                            format!("Source articles {}–{}, oldest first", range.start + 1, range.end),
+                            "articles/index.html",
+                            "Sources".into(),
+                            format!("The {} of this briefing", plural(articles.len(), "source article")),
                             "articles",
                         ),
-                        articles: oldest_first[range.clone()]
-                            .iter()
-                            .map(|&a| self.article_card(a))
-                            .collect(),
-                        archive: Some(Archive {
-                            current: Some(number),
-                            first: range.start + 1,
-                            shown: range.len(),
-                            total_items: range.end,
+                        archive: paged.then(|| Archive {
+                            current: None,
+                            first: 1,
+                            shown: newest.len(),
+                            total_items: articles.len(),
                             front: "articles/index.html".into(),
-                            prev: (number > 1).then(|| archive_url(number - 1)),
-                            next,
-                            pages,
+                            prev: None,
+                            next: None,
+                            pages: page_links(ranges.len(), None, archive_url),
                         }),
+                        articles: newest,
                     },
-                )?;
-                self.emit(Page::new(path, bytes).with_key(key))
-            })?;
-        }
-
-        // Glossary and timeline.
-        let path = "glossary/index.html";
-        let terms = self.term_views();
-        self.emit(Page::new(
-            path,
-            templates.render(
-                "glossary.html",
-                &GlossaryContext {
-                    site: &site,
-                    page: self.page_view(
-                        path,
-                        "Glossary".into(),
-                        "Every acronym in the sources, expanded, with where it is defined".into(),
-                        "glossary",
-                    ),
-                    terms,
-                },
-            )?,
-        ))?;
-        self.render_timeline(&site)?;
-        self.render_search_and_print(&site)?;
-
+                )?,
+            ))?;
+            if paged {
+                ranges.par_iter().enumerate().try_for_each(|(index, range)| {
+                    let number = index + 1;
+                    let path = archive_url(number);
+                    let next = (number < ranges.len()).then(|| archive_url(number + 1));
+                    let pages = page_links(ranges.len(), Some(number), archive_url);
+                    let mut key = self.archive_hasher("articles", number, range, &pages, &next);
+                    for &a in &oldest_first[range.clone()] {
+                        // What the article's card shows: its file's title, date,
+                        // source and passages, and its topics.
+                        key.update(&self.input.article_keys[a].to_le_bytes());
+                        hash_usizes(&mut key, &self.article_topics[a]);
+                        key.update(b"|");
+                    }
+                    let key = key.digest128();
+                    if (self.input.previous)(&path, key) {
+                        return self.emit(Page::kept(path, key));
+                    }
+                    let bytes = templates.render(
+                        "articles.html",
+                        &ListContext {
+                            site: &site,
+                            page: self.page_view(
+                                &path,
+                                format!("Sources {}–{}", range.start + 1, range.end),
+                                // No total: an archive page stays the same as articles arrive.
+                                format!("Source articles {}–{}, oldest first", range.start + 1, range.end),
+                                "articles",
+                            ),
+                            articles: oldest_first[range.clone()]
+                                .iter()
+                                .map(|&a| self.article_card(a))
+                                .collect(),
+                            archive: Some(Archive {
+                                current: Some(number),
+                                first: range.start + 1,
+                                shown: range.len(),
+                                total_items: range.end,
+                                front: "articles/index.html".into(),
+                                prev: (number > 1).then(|| archive_url(number - 1)),
+                                next,
+                                pages,
+                            }),
+                        },
+                    )?;
+                    self.emit(Page::new(path, bytes).with_key(key))
+                })?;
+            }
+            Ok(())
+        };
+        // The glossary.
+        let glossary = || -> anyhow::Result<()> {
+            let path = "glossary/index.html";
+            let terms = self.term_views();
+            self.emit(Page::new(
+                path,
+                templates.render(
+                    "glossary.html",
+                    &GlossaryContext {
+                        site: &site,
+                        page: self.page_view(
+                            path,
+                            "Glossary".into(),
+                            "Every acronym in the sources, expanded, with where it is defined".into(),
+                            "glossary",
+                        ),
+                        terms,
+                    },
+                )?,
+            ))
+        };
+        let timeline = || self.render_timeline(&site);
+        let search_and_print = || self.render_search_and_print(&site);
         // The 404 page is served at any depth, so only absolute links work there.
-        let mut not_found = self.page_view("404.html", "Page not found".into(), description, "404");
-        not_found.root = config.base_url.clone();
-        self.emit(Page::new(
-            "404.html",
-            templates.render(
+        let not_found = || -> anyhow::Result<()> {
+            let mut not_found = self.page_view("404.html", "Page not found".into(), description.clone(), "404");
+            not_found.root = config.base_url.clone();
+            self.emit(Page::new(
                 "404.html",
-                &ListContext {
-                    site: &site,
-                    page: not_found,
-                    articles: Vec::new(),
-                    archive: None,
-                },
-            )?,
-        ))?;
+                templates.render(
+                    "404.html",
+                    &ListContext {
+                        site: &site,
+                        page: not_found,
+                        articles: Vec::new(),
+                        archive: None,
+                    },
+                )?,
+            ))
+        };
+        let feed = || self.emit(self.feed(&site)?);
+        // Files that are not pages.
+        let files = || -> anyhow::Result<()> {
+            self.emit(Page::new(
+                "robots.txt",
+                format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
+            ))?;
+            self.emit(Page::new(".nojekyll", Vec::new()))?;
+            self.emit(Page::new(
+                "assets/highlight.css",
+                crate::parse::Highlighter::stylesheet().into_bytes(),
+            ))?;
+            if let Some(domain) = &config.cname {
+                self.emit(Page::new("CNAME", format!("{}\n", domain.trim()).into_bytes()))?;
+            }
+            Ok(())
+        };
 
-        self.emit(self.feed(&site)?)?;
+        // The parts are independent: side by side, so that neither core waits
+        // while the other renders a long page alone (the timeline, the print
+        // page, the feed), largest first.
+        let parts: [&(dyn Fn() -> anyhow::Result<()> + Sync); 11] = [
+            &article_pages,
+            &topic_pages,
+            &sources,
+            &timeline,
+            &search_and_print,
+            &feed,
+            &glossary,
+            &index,
+            &topics_index,
+            &not_found,
+            &files,
+        ];
+        parts.par_iter().try_for_each(|part| part())?;
+        // The sitemap lists every page emitted: it comes last.
         self.emit(self.sitemap()?)?;
-        self.emit(Page::new(
-            "robots.txt",
-            format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
-        ))?;
-        self.emit(Page::new(".nojekyll", Vec::new()))?;
-        self.emit(Page::new(
-            "assets/highlight.css",
-            crate::parse::Highlighter::stylesheet().into_bytes(),
-        ))?;
-        if let Some(domain) = &config.cname {
-            self.emit(Page::new("CNAME", format!("{}\n", domain.trim()).into_bytes()))?;
-        }
         Ok(self
             .paths
             .lock()
