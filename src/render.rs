@@ -1956,3 +1956,46 @@ impl<'a> Renderer<'a> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::dates::PartialDate;
+    use crate::analyze::timeline::Event;
+
+    fn event(year: i32, month: Option<u8>, day: Option<u8>) -> Event {
+        Event {
+            date: PartialDate { year, month, day },
+            text: String::new(),
+            citations: Vec::new(),
+            topics: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn events_are_anchored_by_date_and_place_within_it() {
+        let events = [
+            event(2019, None, None),
+            event(2019, Some(11), None),
+            event(2020, Some(10), Some(7)),
+            event(2020, Some(10), Some(7)),
+            event(2020, Some(10), Some(7)),
+            event(2020, Some(10), Some(8)),
+        ];
+        assert_eq!(
+            event_ids(&events),
+            [
+                "event-2019",
+                "event-2019-11",
+                "event-2020-10-07",
+                "event-2020-10-07-2",
+                "event-2020-10-07-3",
+                "event-2020-10-08"
+            ]
+        );
+        // An event of another date, arriving first, moves no anchor.
+        let mut more = vec![event(2018, Some(1), Some(1))];
+        more.extend(events);
+        assert_eq!(event_ids(&more)[1..], event_ids(&more[1..])[..]);
+    }
+}
