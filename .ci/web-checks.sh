@@ -26,7 +26,8 @@ ROOT_URL=http://127.0.0.1:18471/
 PREFIXED_URL=http://127.0.0.1:18472/briefing/
 BIG_URL=http://127.0.0.1:18473/briefing/
 # Over 200 articles and 250 dated events: the articles list and the timeline then
-# split into archive pages (render.rs ARTICLES_PER_PAGE, EVENTS_PER_PAGE).
+# split into archive pages (site.toml articles_per_page and events_per_page: 200
+# and 250 unless set).
 BIG_ARTICLES=250
 
 step() { printf '\n==> web-checks: %s\n' "$*"; }

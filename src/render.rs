@@ -375,9 +375,11 @@ fn timeline_layout(
 }
 
 /// Each event's anchor: its date, and its place among the events of that date
-/// after the first (`event-2020-10-07`, `event-2020-10-07-2`). An event that
+/// after the first (`event-2020-10-07`, `event-2020-10-07_2`). An event that
 /// arrives moves no other date's anchors, so links to them keep working and the
-/// timeline's other pages stay byte-identical.
+/// timeline's other pages stay byte-identical. The place follows `_`, which no
+/// date has: after `-`, the tenth event dated only 2019 would be `event-2019-10`,
+/// October 2019's anchor.
 fn event_ids(events: &[crate::analyze::timeline::Event]) -> Vec<String> {
     let mut ids = Vec::with_capacity(events.len());
     let (mut previous, mut same_date) = (String::new(), 0);
@@ -388,7 +390,7 @@ fn event_ids(events: &[crate::analyze::timeline::Event]) -> Vec<String> {
         ids.push(if same_date == 1 {
             format!("event-{date}")
         } else {
-            format!("event-{date}-{same_date}")
+            format!("event-{date}_{same_date}")
         });
         previous = date;
     }
@@ -1988,11 +1990,17 @@ mod tests {
                 "event-2019",
                 "event-2019-11",
                 "event-2020-10-07",
-                "event-2020-10-07-2",
-                "event-2020-10-07-3",
+                "event-2020-10-07_2",
+                "event-2020-10-07_3",
                 "event-2020-10-08"
             ]
         );
+        // Ten events dated only by the year, then one of October: all distinct.
+        let mut year = vec![event(2019, None, None); 10];
+        year.push(event(2019, Some(10), None));
+        let ids = event_ids(&year);
+        let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len(), "{ids:?}");
         // An event of another date, arriving first, moves no anchor.
         let mut more = vec![event(2018, Some(1), Some(1))];
         more.extend(events);
