@@ -647,7 +647,9 @@ struct Renderer<'a> {
     /// Paths of the pages emitted so far, for the sitemap.
     paths: std::sync::Mutex<Vec<String>>,
     terms: TermFinder,
-    /// The timeline page that lists each event, and its anchor there.
+    /// The timeline's pages and the events each lists (`timeline_layout`);
+    /// then the page that lists each event, and its anchor there.
+    timeline_pages: Vec<(String, std::ops::Range<usize>)>,
     event_pages: Vec<String>,
     event_ids: Vec<String>,
     /// Per article, computed once: the topics of its passages (sorted), and
@@ -704,15 +706,17 @@ fn site_key(input: &RenderInput) -> Key {
 /// never held in memory whole; `emit` may be called from several threads.
 /// Returns the number of HTML pages.
 pub fn render(input: &RenderInput, emit: Emit) -> anyhow::Result<usize> {
+    let timeline_pages = timeline_layout(&input.briefing.timeline, input.config.events_per_page);
     let renderer = Renderer {
         input,
         emit,
         paths: std::sync::Mutex::new(Vec::new()),
         terms: TermFinder::new(&input.briefing.glossary),
-        event_pages: timeline_layout(&input.briefing.timeline, input.config.events_per_page)
-            .into_iter()
-            .flat_map(|(path, range)| range.map(move |_| path.clone()))
+        event_pages: timeline_pages
+            .iter()
+            .flat_map(|(path, range)| range.clone().map(move |_| path.clone()))
             .collect(),
+        timeline_pages,
         event_ids: event_ids(&input.briefing.timeline),
         article_topics: input
             .briefing
@@ -1069,7 +1073,7 @@ impl<'a> Renderer<'a> {
 
     fn render_timeline(&self, site: &SiteView) -> anyhow::Result<()> {
         let timeline = &self.input.briefing.timeline;
-        let layout = timeline_layout(timeline, self.input.config.events_per_page);
+        let layout = &self.timeline_pages;
         let description = "The dated events the sources report, in order".to_string();
         if layout.len() == 1 {
             let path = "timeline/index.html";
@@ -1087,7 +1091,7 @@ impl<'a> Renderer<'a> {
             return self.emit(Page::new(path, self.input.templates.render("timeline.html", &context)?));
         }
         let mut years: Vec<YearLink> = Vec::new();
-        for (path, range) in &layout {
+        for (path, range) in layout {
             let year = timeline[range.start].date.year;
             match years.last_mut() {
                 Some(YearLink {
@@ -1195,7 +1199,9 @@ impl<'a> Renderer<'a> {
         for e in events {
             let event = &self.input.briefing.timeline[e];
             text(&mut hasher, &self.event_ids[e]);
-            text(&mut hasher, &format!("{:?}", event.date));
+            hasher.update(&event.date.year.to_le_bytes());
+            // No month or day is 0, which no date has.
+            hasher.update(&[event.date.month.unwrap_or(0), event.date.day.unwrap_or(0)]);
             text(&mut hasher, &event.text);
             // Every citation, though only the first few articles are listed:
             // the rest are counted.
