@@ -32,6 +32,7 @@ use crate::diagnostics::Diagnostic;
 use crate::parse::Article;
 use crate::search::ArticlePostings;
 use crate::source::Stamp;
+use crate::varint;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -48,7 +49,7 @@ const SOURCES_FILE: &str = "sources.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
 
 /// A 128-bit fingerprint.
 pub type Key = u128;
@@ -409,12 +410,9 @@ struct SearchFile {
 }
 
 /// `ArticlePostings` as `search.bin` stores them: every term's coded postings
-/// in one byte string, each number as a LEB128 varint (as postcard writes
-/// numbers). postcard encodes a `Vec<u32>` through serde number by number,
-/// which made saving the postings of 10,000 articles (5 million numbers)
-/// 15–55 ms of a rebuild; the loop below packs them in a few. By hand because
-/// postcard does not export its varint functions, and a crate for ten lines
-/// would cost more to audit than they do.
+/// in one byte string (`crate::varint`). postcard encoded the `Vec<u32>`s
+/// through serde number by number, which made saving the postings of 10,000
+/// articles (5 million numbers) 15–55 ms of a rebuild.
 #[derive(Serialize, Deserialize)]
 struct StoredPostings {
     articles: Vec<Key>,
@@ -434,7 +432,7 @@ impl StoredPostings {
             .into_iter()
             .map(|(term, last, numbers)| {
                 for &n in &numbers {
-                    push_varint(&mut coded, n);
+                    varint::push(&mut coded, n);
                 }
                 // Two numbers per record: far below 2³².
                 (term, last, numbers.len() as u32)
@@ -449,44 +447,17 @@ impl StoredPostings {
 
     /// The postings back, or `None` when the numbers do not add up.
     fn postings(self) -> Option<ArticlePostings> {
-        let mut at = 0;
+        let mut coded = varint::Reader::new(&self.coded);
         let mut terms = Vec::with_capacity(self.terms.len());
         for (term, last, len) in self.terms {
-            let numbers = (0..len)
-                .map(|_| read_varint(&self.coded, &mut at))
-                .collect::<Option<Vec<u32>>>()?;
+            let numbers = (0..len).map(|_| coded.next()).collect::<Option<Vec<u32>>>()?;
             terms.push((term, last, numbers));
         }
-        (at == self.coded.len()).then_some(ArticlePostings {
+        coded.is_done().then_some(ArticlePostings {
             articles: self.articles,
             terms,
         })
     }
-}
-
-/// Appends `n` as a LEB128 varint: seven bits a byte, low bits first, the
-/// high bit set on every byte but the last.
-fn push_varint(bytes: &mut Vec<u8>, mut n: u32) {
-    while n >= 0x80 {
-        bytes.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    bytes.push(n as u8);
-}
-
-/// The varint at `bytes[*at..]`, moving `at` past it; `None` if it is cut
-/// short or longer than a `u32`.
-fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
-    let mut n: u64 = 0;
-    for shift in (0..35).step_by(7) {
-        let byte = *bytes.get(*at)?;
-        *at += 1;
-        n |= u64::from(byte & 0x7f) << shift;
-        if byte < 0x80 {
-            return u32::try_from(n).ok();
-        }
-    }
-    None
 }
 
 /// The postings an earlier build saved for articles read with `settings`, or

@@ -20,6 +20,7 @@ pub mod source;
 pub mod svg;
 pub mod template_check;
 pub mod text;
+mod varint;
 
 use analyze::matcher::{Matcher, Mention};
 use analyze::Briefing;
