@@ -93,7 +93,93 @@ pub fn analyze(
     matcher: &Matcher,
     timings: &mut crate::Timings,
 ) -> Briefing {
-    let mut clock = std::time::Instant::now();
+    let clock = std::time::Instant::now();
+    // The stages below are independent but for the key points: run side by
+    // side, so that a core left idle by one stage's uneven parallel work
+    // (one date of the timeline with most of the reports, the topics' one
+    // thread) takes another's. Their times overlap: each is timed alone.
+    let lap = |since: std::time::Instant| since.elapsed();
+    let (
+        ((index, tf_idf), (corroboration, corroborating)),
+        ((passage_topics, chronological, topics, topic_time), ((glossary, glossary_time), (timeline, timeline_time))),
+    ) = rayon::join(
+        || {
+            let start = std::time::Instant::now();
+            let index = similarity::Index::build(facts);
+            let tf_idf = lap(start);
+            let start = std::time::Instant::now();
+            let corroboration = similarity::corroborate(&index);
+            ((index, tf_idf), (corroboration, lap(start)))
+        },
+        || {
+            rayon::join(
+                || {
+                    let start = std::time::Instant::now();
+                    let (passage_topics, chronological, topics) = summarise_topics(config, articles, facts);
+                    (passage_topics, chronological, topics, lap(start))
+                },
+                || {
+                    rayon::join(
+                        || {
+                            let start = std::time::Instant::now();
+                            (Glossary::build(facts, matcher), lap(start))
+                        },
+                        || {
+                            let start = std::time::Instant::now();
+                            (timeline::build(articles, facts), lap(start))
+                        },
+                    )
+                },
+            )
+        },
+    );
+    let start = std::time::Instant::now();
+    let vectorizer = similarity::Vectorizer::default();
+    let key_points = topics
+        .par_iter()
+        .enumerate()
+        .map(|(t, summary)| {
+            let names_topic = |sentence: &str| matcher.find(sentence).iter().any(|m| m.topic == t);
+            similarity::key_points(
+                articles,
+                &summary.passages,
+                &index,
+                &vectorizer,
+                &corroboration,
+                &names_topic,
+            )
+        })
+        .collect();
+    let key_point_time = lap(start);
+    timings.0.extend([
+        ("analyze: topics (side by side)", topic_time),
+        ("analyze: tf-idf (side by side)", tf_idf),
+        ("analyze: corroboration (side by side)", corroborating),
+        ("analyze: glossary (side by side)", glossary_time),
+        ("analyze: timeline (side by side)", timeline_time),
+        ("analyze: key points", key_point_time),
+        ("analyze: across articles", lap(clock)),
+    ]);
+    crate::drop_later(index);
+    Briefing {
+        topics,
+        passage_topics,
+        chronological,
+        glossary,
+        timeline,
+        key_points,
+        corroboration,
+    }
+}
+
+/// Each passage's topics, the articles newest first, and what each topic
+/// gathers from them (its passages and sources, newest first, the date it
+/// last changed, and the topics it shares passages with).
+fn summarise_topics(
+    config: &Config,
+    articles: &[Article],
+    facts: &[ArticleFacts],
+) -> (Vec<Vec<Vec<usize>>>, Vec<usize>, Vec<TopicSummary>) {
     let passage_topics: Vec<Vec<Vec<usize>>> = facts
         .par_iter()
         .map(|f| f.passage_mentions.iter().map(|m| matcher::topics_of(m)).collect())
@@ -135,40 +221,5 @@ pub fn analyze(
     for summary in &mut topics {
         summary.related.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
     }
-    timings.lap("analyze: topics", &mut clock);
-    let vectorizer = similarity::Vectorizer::default();
-    let index = similarity::Index::build(facts);
-    timings.lap("analyze: tf-idf", &mut clock);
-    let corroboration = similarity::corroborate(&index);
-    timings.lap("analyze: corroboration", &mut clock);
-    let key_points = topics
-        .par_iter()
-        .enumerate()
-        .map(|(t, summary)| {
-            let names_topic = |sentence: &str| matcher.find(sentence).iter().any(|m| m.topic == t);
-            similarity::key_points(
-                articles,
-                &summary.passages,
-                &index,
-                &vectorizer,
-                &corroboration,
-                &names_topic,
-            )
-        })
-        .collect();
-    timings.lap("analyze: key points", &mut clock);
-    let glossary = Glossary::build(facts, matcher);
-    timings.lap("analyze: glossary", &mut clock);
-    let timeline = timeline::build(articles, facts);
-    timings.lap("analyze: timeline", &mut clock);
-    crate::drop_later(index);
-    Briefing {
-        topics,
-        passage_topics,
-        chronological,
-        glossary,
-        timeline,
-        key_points,
-        corroboration,
-    }
+    (passage_topics, chronological, topics)
 }
