@@ -84,7 +84,7 @@ pub fn add_article(
 
     let matcher = Matcher::new(&config.topics)?;
     let mut topics: Vec<usize> = article
-        .passages
+        .passages()
         .iter()
         .flat_map(|p| matcher.topics_in(&p.text))
         .collect();

@@ -29,7 +29,7 @@
 
 use crate::analyze::facts::{ArticleFacts, FactsRef};
 use crate::diagnostics::Diagnostic;
-use crate::parse::Article;
+use crate::parse::{Article, ArticleHead, ArticleHeadRef, EncodedContent};
 use crate::search::ArticlePostings;
 use crate::source::Stamp;
 use crate::varint;
@@ -39,6 +39,7 @@ use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3};
 
 /// Where the cache lives, under the project root.
@@ -49,7 +50,7 @@ const SOURCES_FILE: &str = "sources.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
-const FORMAT: u32 = 10;
+const FORMAT: u32 = 11;
 
 /// A 128-bit fingerprint.
 pub type Key = u128;
@@ -91,28 +92,66 @@ pub fn article_settings(config: &crate::config::Config) -> Key {
 }
 
 /// One article as an earlier build read it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CachedArticle {
     pub article: Article,
     pub warnings: Vec<Diagnostic>,
     pub facts: ArticleFacts,
 }
 
-/// A `CachedArticle` borrowed from the build's own vectors, for saving:
-/// encoded exactly as `CachedArticle` is (the same fields, in order), so the
-/// articles need not be gathered into entries first.
-#[derive(Debug, Clone, Copy, Serialize)]
+/// A `CachedArticle` borrowed from the build's own vectors, for saving, so
+/// the articles need not be gathered into entries first.
+#[derive(Debug, Clone, Copy)]
 pub struct CachedArticleRef<'a> {
     pub article: &'a Article,
     pub warnings: &'a [Diagnostic],
     pub facts: FactsRef<'a>,
 }
 
+/// What an entry holds besides the article's content, as stored.
+#[derive(Serialize)]
+struct StoredHead<'a> {
+    article: ArticleHeadRef<'a>,
+    passages: usize,
+    warnings: &'a [Diagnostic],
+    facts: FactsRef<'a>,
+}
+
+/// `StoredHead` as decoded.
+#[derive(Deserialize)]
+struct DecodedHead {
+    article: ArticleHead,
+    passages: usize,
+    warnings: Vec<Diagnostic>,
+    facts: ArticleFacts,
+}
+
+impl CachedArticleRef<'_> {
+    /// The entry as stored: the length of its head (8 bytes), the head (all
+    /// but the content: postcard, then lz4), then the content
+    /// (`Content::encode`), which a rebuild decodes only where it reads it.
+    fn encode(&self) -> anyhow::Result<Vec<u8>> {
+        let head = StoredHead {
+            article: self.article.head(),
+            passages: self.article.passage_count(),
+            warnings: self.warnings,
+            facts: self.facts,
+        };
+        let head = lz4_flex::compress_prepend_size(&postcard::to_stdvec(&head)?);
+        let content = self.article.content().encode()?;
+        let mut entry = Vec::with_capacity(8 + head.len() + content.len());
+        entry.extend_from_slice(&(head.len() as u64).to_le_bytes());
+        entry.extend_from_slice(&head);
+        entry.extend_from_slice(&content);
+        Ok(entry)
+    }
+}
+
 /// The articles of earlier builds, still encoded, by source key.
 pub struct ArticleCache {
     path: PathBuf,
     settings: Key,
-    bytes: Vec<u8>,
+    bytes: Arc<Vec<u8>>,
     /// key → range of `bytes` holding the encoded entry (checksum verified on use).
     entries: FxHashMap<Key, (usize, usize, u64)>,
     /// The file read to its end without damage (appending to it is safe).
@@ -124,7 +163,7 @@ impl ArticleCache {
     /// Never fails: an unreadable or unusable file is an empty cache.
     pub fn open(root: &Path, settings: Key) -> ArticleCache {
         let path = root.join(CACHE_DIR).join(ARTICLES_FILE);
-        let bytes = fs::read(&path).unwrap_or_default();
+        let bytes = Arc::new(fs::read(&path).unwrap_or_default());
         let (entries, sound) = read_frames(&bytes, settings);
         ArticleCache {
             path,
@@ -140,21 +179,33 @@ impl ArticleCache {
         ArticleCache {
             path: PathBuf::new(),
             settings,
-            bytes: Vec::new(),
+            bytes: Arc::default(),
             entries: FxHashMap::default(),
             sound: true,
         }
     }
 
-    /// The cached article for `key`, if there is a sound one.
+    /// The cached article for `key`, if there is a sound one. Its content
+    /// stays encoded until read (`Article::content`).
     pub fn get(&self, key: Key) -> Option<CachedArticle> {
         let &(start, end, checksum) = self.entries.get(&key)?;
-        let encoded = self.bytes.get(start..end)?;
-        if xxh3_64(encoded) != checksum {
+        let entry = self.bytes.get(start..end)?;
+        if xxh3_64(entry) != checksum {
             return None;
         }
-        let encoded = lz4_flex::decompress_size_prepended(encoded).ok()?;
-        postcard::from_bytes(&encoded).ok()
+        let (length, rest) = entry.split_first_chunk::<8>()?;
+        let length = usize::try_from(u64::from_le_bytes(*length)).ok()?;
+        let head = rest.get(..length)?;
+        let head: DecodedHead = postcard::from_bytes(&lz4_flex::decompress_size_prepended(head).ok()?).ok()?;
+        let content = EncodedContent {
+            bytes: Arc::clone(&self.bytes),
+            range: start + 8 + length..end,
+        };
+        Some(CachedArticle {
+            article: Article::encoded(head.article, head.passages, content),
+            warnings: head.warnings,
+            facts: head.facts,
+        })
     }
 
     /// The encoded entry for `key`, as stored, to carry into the next file.
@@ -183,8 +234,8 @@ impl ArticleCache {
             for chunk in fresh.chunks(SAVE_CHUNK) {
                 let encoded: Vec<Vec<u8>> = chunk
                     .par_iter()
-                    .map(|(_, article)| postcard::to_stdvec(article).map(|e| lz4_flex::compress_prepend_size(&e)))
-                    .collect::<Result<_, _>>()?;
+                    .map(|(_, article)| article.encode())
+                    .collect::<anyhow::Result<_>>()?;
                 let mut out = Vec::with_capacity(encoded.iter().map(|e| e.len() + 40).sum());
                 for ((key, _), entry) in chunk.iter().zip(&encoded) {
                     write_frame(&mut out, *key, entry)?;
@@ -592,7 +643,7 @@ mod tests {
     }
 
     #[test]
-    fn facts_in_two_parts_encode_as_the_facts() -> anyhow::Result<()> {
+    fn an_entry_in_two_parts_encodes_as_one_and_reads_back() -> anyhow::Result<()> {
         let article = crate::parse::parse_article(
             &crate::source::SourceFile {
                 rel: "content/articles/a.md".into(),
@@ -625,10 +676,31 @@ mod tests {
             facts: FactsRef::new(&apart, &mentions),
             ..whole
         };
-        let encoded = postcard::to_stdvec(&split)?;
-        assert_eq!(encoded, postcard::to_stdvec(&whole)?);
-        let decoded: CachedArticle = postcard::from_bytes(&encoded)?;
-        assert_eq!(decoded.facts, facts);
+        let encoded = split.encode()?;
+        assert_eq!(encoded, whole.encode()?);
+        // Read back through a cache file holding the entry.
+        let mut file = header(7);
+        write_frame(&mut file, 42, &encoded)?;
+        let open = |bytes: Vec<u8>| {
+            let (entries, sound) = read_frames(&bytes, 7);
+            ArticleCache {
+                path: PathBuf::new(),
+                settings: 7,
+                bytes: Arc::new(bytes),
+                entries,
+                sound,
+            }
+        };
+        let cached = open(file.clone())
+            .get(42)
+            .ok_or_else(|| anyhow::anyhow!("the entry does not read back"))?;
+        assert_eq!(cached.facts, facts);
+        assert_eq!(cached.article.passage_count(), article.passage_count());
+        assert_eq!(cached.article, article, "the content, decoded when read");
+        // A changed byte of the content fails the entry's checksum.
+        let last = file.len() - 1;
+        file[last] ^= 1;
+        assert!(open(file).get(42).is_none());
         Ok(())
     }
 }

@@ -1444,7 +1444,7 @@ impl<'a> Renderer<'a> {
         hash_usizes(&mut key, &self.article_topics[a]);
         self.hash_passages(
             &mut key,
-            (0..article.passages.len()).map(|passage| PassageRef { article: a, passage }),
+            (0..article.passage_count()).map(|passage| PassageRef { article: a, passage }),
         );
         let key = key.digest128();
         if (self.input.previous)(&path, key) {
@@ -1453,7 +1453,7 @@ impl<'a> Renderer<'a> {
         let root = root_of(&path);
         let passage = |i: usize| self.passage_view(PassageRef { article: a, passage: i }, &root, None);
         let blocks = article
-            .blocks
+            .blocks()
             .iter()
             .map(|block| match block {
                 Block::Heading { level, id, text } => BlockView::Heading {
@@ -1470,7 +1470,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let description = article
-            .passages
+            .passages()
             .first()
             .map_or_else(String::new, |p| excerpt(&p.text, 160));
         let context = ArticleContext {
@@ -1700,7 +1700,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn passage_id(&self, r: PassageRef) -> &'a str {
-        &self.input.articles[r.article].passages[r.passage].id
+        &self.input.articles[r.article].passages()[r.passage].id
     }
 
     /// An article as lists show it. Keep in step with the key of the
@@ -1714,7 +1714,7 @@ impl<'a> Renderer<'a> {
             date: article.date.map(date_view),
             source: article.source.as_deref(),
             original_url: article.url.as_deref().filter(|u| crate::parse::is_safe_url(u)),
-            passages: article.passages.len(),
+            passages: article.passage_count(),
             topics: self.article_topics[a].iter().map(|&t| self.topic_link(t)).collect(),
         }
     }
@@ -1752,7 +1752,7 @@ impl<'a> Renderer<'a> {
     fn passage_view(&self, r: PassageRef, root: &str, current_topic: Option<usize>) -> PassageView<'a> {
         let input = self.input;
         let article = &input.articles[r.article];
-        let passage = &article.passages[r.passage];
+        let passage = &article.passages()[r.passage];
         PassageView {
             id: &passage.id,
             html: self.passage_html(r, root, current_topic),
@@ -1772,7 +1772,7 @@ impl<'a> Renderer<'a> {
 
     /// A passage as HTML (see `text_html`), honouring Markdown runs.
     fn passage_html(&self, r: PassageRef, root: &str, current_topic: Option<usize>) -> String {
-        let passage = &self.input.articles[r.article].passages[r.passage];
+        let passage = &self.input.articles[r.article].passages()[r.passage];
         let mut linked: Vec<usize> = current_topic.into_iter().collect();
         let mut html = String::with_capacity(passage.text.len() + 64);
         if passage.runs.is_empty() {
@@ -1903,7 +1903,7 @@ impl<'a> Renderer<'a> {
                     url,
                     updated: rfc3339(article.date),
                     summary: article
-                        .passages
+                        .passages()
                         .first()
                         .map_or_else(String::new, |p| excerpt(&p.text, 300)),
                 }

@@ -183,7 +183,7 @@ fn article_record(article: &Article) -> Record<'_> {
         about: (!about.is_empty()).then(|| about.join(" · ")),
         names: vec![(&article.title, ARTICLE_TITLE_WEIGHT)],
         texts: article
-            .passages
+            .passages()
             .iter()
             .map(|passage| Text {
                 label: format!("¶{}", passage.id.trim_start_matches('p')),
@@ -591,7 +591,7 @@ mod tests {
         assert_eq!(urls, expected);
         // Every passage of an article is a text anchored at its id.
         let anchors: Vec<&str> = records[0].texts.iter().map(|t| t.anchor.as_str()).collect();
-        let ids: Vec<&str> = articles[0].passages.iter().map(|p| p.id.as_str()).collect();
+        let ids: Vec<&str> = articles[0].passages().iter().map(|p| p.id.as_str()).collect();
         assert_eq!(anchors, ids);
         Ok(())
     }
@@ -729,7 +729,7 @@ mod tests {
         damaged.truncate(damaged.len() - 1);
         assert!(postcard::from_bytes::<ArticlePostings>(&damaged).is_err());
         let mut edited = many(count)?;
-        edited.articles[7].passages[0].text.push_str(" Zanzibar");
+        edited.articles[7].edit_content(|c| c.passages[0].text.push_str(" Zanzibar"));
         edited.article_keys[7] ^= 1 << 100;
         let mut first_edited = many(count)?;
         first_edited.article_keys[0] ^= 1;
@@ -791,7 +791,7 @@ mod tests {
     fn hostile_text_stays_inside_the_json_string() -> anyhow::Result<()> {
         let mut loaded = bundled()?;
         let payload_text = "\");alert(1);//</script><script>alert(2)</script>\u{2028}";
-        loaded.articles[0].passages[0].text = payload_text.to_string();
+        loaded.articles[0].edit_content(|c| c.passages[0].text = payload_text.to_string());
         let files = files(&loaded)?;
         let chunk = payload("search/data/d/0.js", &files["search/data/d/0.js"])?;
         assert_eq!(chunk[0]["p"][0][2], payload_text);

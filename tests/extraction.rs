@@ -16,10 +16,10 @@ fn pairs(loaded: &briefing::Loaded) -> BTreeSet<(String, String)> {
     for (a, passages) in loaded.briefing.corroboration.iter().enumerate() {
         for (p, others) in passages.iter().enumerate() {
             for (other, _) in others {
-                let here = (slug_of(a), loaded.articles[a].passages[p].id.clone());
+                let here = (slug_of(a), loaded.articles[a].passages()[p].id.clone());
                 let there = (
                     slug_of(other.article),
-                    loaded.articles[other.article].passages[other.passage].id.clone(),
+                    loaded.articles[other.article].passages()[other.passage].id.clone(),
                 );
                 let (moc, tokyo) = if here.0.starts_with("india-japan") {
                     (here, there)
@@ -100,7 +100,7 @@ fn key_points_are_sentences_of_the_topic_citing_their_passage() {
     let points = &loaded.briefing.key_points[ipoi];
     assert!((3..=5).contains(&points.len()), "{points:?}");
     for point in points {
-        let passage = &loaded.articles[point.citation.article].passages[point.citation.passage];
+        let passage = &loaded.articles[point.citation.article].passages()[point.citation.passage];
         assert!(passage.text.contains(&point.sentence), "{point:?}");
         assert!(loaded.briefing.topics[ipoi].passages.contains(&point.citation));
     }

@@ -144,7 +144,7 @@ pub fn check_parse_article(data: &[u8]) {
                 "slug {:?} is not URL-safe",
                 article.slug
             );
-            for (i, passage) in article.passages.iter().enumerate() {
+            for (i, passage) in article.passages().iter().enumerate() {
                 assert_eq!(passage.id, format!("p{}", i + 1), "passage ids are p1, p2, … in order");
                 assert!(
                     (1..=lines).contains(&passage.line),
@@ -157,11 +157,11 @@ pub fn check_parse_article(data: &[u8]) {
                     }
                 }
             }
-            for block in &article.blocks {
+            for block in article.blocks() {
                 match block {
-                    Block::Paragraph { passage } => assert!(*passage < article.passages.len()),
+                    Block::Paragraph { passage } => assert!(*passage < article.passage_count()),
                     Block::List { passages, .. } => {
-                        assert!(passages.start <= passages.end && passages.end <= article.passages.len())
+                        assert!(passages.start <= passages.end && passages.end <= article.passage_count())
                     }
                     Block::Html { html } => assert!(!has_live_script(html), "live script in an HTML block: {html:?}"),
                     Block::Heading { level, .. } => assert!((1..=6).contains(level)),

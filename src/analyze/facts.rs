@@ -251,9 +251,9 @@ pub fn article_facts(
     cache: &mut StemCache,
 ) -> ArticleFacts {
     ArticleFacts {
-        passage_mentions: article.passages.iter().map(|p| matcher.find(&p.text)).collect(),
+        passage_mentions: article.passages().iter().map(|p| matcher.find(&p.text)).collect(),
         term_counts: article
-            .passages
+            .passages()
             .iter()
             .map(|p| counts(vectorizer.terms_cached(&p.text, cache)))
             .collect(),
@@ -265,11 +265,11 @@ pub fn article_facts(
 fn definitions(article: &Article) -> Vec<(String, Vec<(String, String)>)> {
     // Headings are read for definitions too ("Indo-Pacific Oceans Initiative
     // (IPOI) – India's contribution"), not for uses.
-    let headings = article.blocks.iter().filter_map(|b| match b {
+    let headings = article.blocks().iter().filter_map(|b| match b {
         Block::Heading { id, text, .. } => Some((id.as_str(), text.as_str())),
         _ => None,
     });
-    let passages = article.passages.iter().map(|p| (p.id.as_str(), p.text.as_str()));
+    let passages = article.passages().iter().map(|p| (p.id.as_str(), p.text.as_str()));
     headings
         .chain(passages)
         .filter(|(_, text)| text.contains('('))
@@ -282,7 +282,7 @@ fn definitions(article: &Article) -> Vec<(String, Vec<(String, String)>)> {
 
 fn reports(article: &Article, vectorizer: &Vectorizer, cache: &mut StemCache) -> Vec<Report> {
     let mut reports = Vec::new();
-    for (p, passage) in article.passages.iter().enumerate() {
+    for (p, passage) in article.passages().iter().enumerate() {
         let text = &passage.text;
         let mentions = find_dates(text, article.date);
         if mentions.is_empty() {

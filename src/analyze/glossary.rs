@@ -117,7 +117,7 @@ pub fn undefined_acronyms(articles: &[Article], glossary: &Glossary) -> Vec<Unde
         .enumerate()
         .map(|(a, article)| {
             article
-                .passages
+                .passages()
                 .iter()
                 .flat_map(|p| {
                     find_acronyms(&p.text).into_iter().map(move |(_, short)| {

@@ -348,7 +348,7 @@ pub fn key_points(
     let mut candidates = Vec::new();
     let mut cache = StemCache::default();
     for &r in window {
-        let text = &articles[r.article].passages[r.passage].text;
+        let text = &articles[r.article].passages()[r.passage].text;
         let support = {
             let mut others: Vec<usize> = corroboration[r.article][r.passage]
                 .iter()

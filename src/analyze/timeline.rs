@@ -124,7 +124,7 @@ fn events_of_date(
 fn sentence_of(articles: &[Article], at: PassageRef, report: &Report) -> String {
     let text = articles
         .get(at.article)
-        .and_then(|a| a.passages.get(at.passage))
+        .and_then(|a| a.passages().get(at.passage))
         .map_or("", |p| p.text.as_str());
     text.get(report.sentence.clone()).unwrap_or_default().to_string()
 }

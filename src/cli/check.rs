@@ -38,7 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ));
         for r in &unmatched {
             let article = &loaded.articles[r.article];
-            let passage = &article.passages[r.passage];
+            let passage = &article.passages()[r.passage];
             out.push_str(&format!(
                 "  {}:{}: {}: {}\n",
                 article.file,
@@ -86,7 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     out.push_str(&format!(
         "checked {} articles, {} passages, {} topics: no errors\n",
         loaded.articles.len(),
-        loaded.articles.iter().map(|a| a.passages.len()).sum::<usize>(),
+        loaded.articles.iter().map(|a| a.passage_count()).sum::<usize>(),
         loaded.config.topics.len()
     ));
     print!("{out}");
