@@ -451,19 +451,20 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
         );
         Ok(())
     };
-    // The search index is built beside the pages (it needs only the model,
-    // and its files go through the same staging), joined with them in the
-    // rayon pool: from a thread of its own, each of its parallel steps
-    // waited in the pool's queue until the pages were done (48 ms for the
-    // terms of one new article), where now idle workers steal its work.
-    // The article cache is saved on a thread of its own.
-    let (pages, rendered, indexed, indexing, saved) = std::thread::scope(|scope| {
-        let saver = cache_save.as_ref().map(|save| {
-            scope.spawn(|| {
+    // The search index (it needs only the model, and its files go through
+    // the same staging) and the article cache are made beside the pages,
+    // joined with them in the rayon pool. From threads of their own, each
+    // of their parallel steps waited in the pool's queue until the pages
+    // were done (48 ms for the terms of one new article; the cache of
+    // 100,000 articles was saved seconds after the last page), where now
+    // idle workers steal their work.
+    let (pages, rendered, indexed, indexing, saved) = {
+        let saver = || {
+            cache_save.as_ref().map(|save| {
                 let clock = Instant::now();
                 (save.save(root, &loaded), clock.elapsed())
             })
-        });
+        };
         let search = || {
             let clock = Instant::now();
             let input = search::SearchInput {
@@ -487,14 +488,9 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
             let pages = render_site(root, &loaded, &|path, key| staging.has(path, key), &emit);
             (pages, clock.elapsed())
         };
-        let ((pages, rendered), (indexed, indexing)) = rayon::join(render, search);
-        let saved = saver.map(|saver| {
-            saver
-                .join()
-                .unwrap_or_else(|_| (Err(anyhow::anyhow!("the cache writer crashed")), Duration::ZERO))
-        });
+        let ((pages, rendered), ((indexed, indexing), saved)) = rayon::join(render, || rayon::join(search, saver));
         (pages, rendered, indexed, indexing, saved)
-    });
+    };
     let pages = pages?;
     let not_cached = indexed?;
     timings.lap("render, index and write", &mut clock);
