@@ -14,6 +14,8 @@ build that is not measured. Reports median wall times, their ratio, and the file
 incremental build wrote (its own count, checked against the files whose mtime changed).
 
 Example:  cargo build --release && python3 bench/incremental.py --runs 5
+The disk is synced before every build, as in bench/run.py.
+
 Environment: BRIEFING_BIN (default target/release/briefing), TMPDIR.
 """
 
@@ -42,6 +44,11 @@ def build(exe: Path, root: Path, output: Path | None = None) -> tuple[float, str
     argv = [str(exe), "build", "--root", str(root)]
     if output is not None:
         argv += ["--output", str(output)]
+    # As bench/run.py does: the disk is synced first, so that no build pays for
+    # writing back the files of the one before it (each clean build leaves
+    # 360 MB to write, which the rebuild after it would otherwise share its two
+    # cores with).
+    os.sync()
     start = time.perf_counter()
     proc = subprocess.run(argv, capture_output=True, text=True)
     wall = time.perf_counter() - start
