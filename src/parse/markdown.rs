@@ -118,7 +118,7 @@ pub(crate) fn parse(body: &str, first_line: usize, options: &ParseOptions) -> Pa
             return None;
         }
         passages.push(Passage {
-            id: format!("p{}", passages.len() + 1),
+            id: super::passage_anchor(passages.len()),
             line: b.line,
             text,
             runs: b.runs,

@@ -235,11 +235,18 @@ pub enum Block {
     },
 }
 
+/// The anchor of an article's passage number `index` (from 0) on its page:
+/// `p1`, `p2`, … in reading order, so adding a passage at the end never
+/// changes the ids before it. Every parser names passages by it, so pages
+/// can link a passage without decoding its article (`Article::content`).
+pub fn passage_anchor(index: usize) -> String {
+    format!("p{}", index + 1)
+}
+
 /// A paragraph or a bullet: the unit that topics gather and cite.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Passage {
-    /// Anchor on the article page: `p1`, `p2`, … in reading order, so adding a
-    /// passage at the end never changes the ids before it.
+    /// Anchor on the article page: `passage_anchor` of its place.
     pub id: String,
     /// 1-based line in the original file, front matter included.
     pub line: usize,
@@ -485,6 +492,26 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(article.title, "Mr. Modi met Mr. Suga");
         assert_eq!(article.date, parse_iso_date("2020-10-07"));
+    }
+
+    #[test]
+    fn every_parser_names_passages_by_their_place() {
+        // Pages link a passage by `passage_anchor` of its place, without
+        // decoding its article: the ids must be exactly those.
+        let texts = [
+            ("content/a.txt", "# Heading\n\nFirst.\n\n- one\n- two\n\nLast.\n"),
+            (
+                "content/b.md",
+                "# Title\n\nFirst *para*.\n\n## Part\n\n1. one\n2. two\n\n```\ncode\n```\n\nLast.\n",
+            ),
+        ];
+        for (rel, text) in texts {
+            let (article, _) = parse(rel, text).unwrap_or_else(|e| panic!("{e:?}"));
+            assert!(article.passage_count() >= 3, "{rel}");
+            for (i, passage) in article.passages().iter().enumerate() {
+                assert_eq!(passage.id, passage_anchor(i), "{rel}");
+            }
+        }
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub(crate) fn parse(body: &str, first_line: usize) -> ParsedBody {
 
 fn passage(index: usize, unit: &Unit) -> Passage {
     Passage {
-        id: format!("p{}", index + 1),
+        id: super::passage_anchor(index),
         line: unit.line,
         text: unit.text.clone(),
         runs: Vec::new(),
