@@ -41,8 +41,8 @@ pub struct Content {
 /// then lz4) and decoded on first use. A rebuild reads the content of few
 /// articles (those on the pages it renders again, the sentences of the
 /// timeline's events): decoding the content of all 10,000 articles was about
-/// a tenth of the CPU time of a rebuild that adds one, most of it the kernel
-/// zeroing the memory it took.
+/// a tenth of the CPU time of a rebuild that adds one (a third of that the
+/// kernel zeroing the memory it took).
 #[derive(Debug, Clone)]
 struct Body {
     content: OnceLock<Content>,
