@@ -662,8 +662,9 @@ mod tests {
         )
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let matcher = crate::analyze::matcher::Matcher::new(&config.topics)?;
-        let mut facts = crate::analyze::facts_of(&[&article], &matcher);
-        let facts = facts.pop().ok_or_else(|| anyhow::anyhow!("no facts"))?;
+        let vectorizer = crate::analyze::similarity::Vectorizer::default();
+        let mut stems = crate::analyze::similarity::StemCache::default();
+        let facts = crate::analyze::facts::article_facts(&article, &matcher, &vectorizer, &mut stems);
         assert!(!facts.passage_mentions.iter().all(Vec::is_empty) && !facts.reports.is_empty());
         let mut apart = facts.clone();
         let mentions = std::mem::take(&mut apart.passage_mentions);

@@ -93,6 +93,14 @@ impl Timings {
     }
 }
 
+/// What `work` returns, and how long it took: for stages run side by side,
+/// whose times overlap and so are not laps of one clock.
+pub(crate) fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let value = work();
+    (value, start.elapsed())
+}
+
 /// Load → parse → analyse. Collects every problem; fails if any is an error.
 /// Reads no cache: what `check` uses.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded, Failed> {
@@ -458,39 +466,26 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
     // were done (48 ms for the terms of one new article; the cache of
     // 100,000 articles was saved seconds after the last page), where now
     // idle workers steal their work.
-    let (pages, rendered, indexed, indexing, saved) = {
-        let saver = || {
-            cache_save.as_ref().map(|save| {
-                let clock = Instant::now();
-                (save.save(root, &loaded), clock.elapsed())
-            })
+    let search = || {
+        let input = search::SearchInput {
+            config: &loaded.config,
+            articles: &loaded.articles,
+            article_keys: &loaded.article_keys,
+            briefing: &loaded.briefing,
+            previous: &|path, key| staging.has(path, key),
         };
-        let search = || {
-            let clock = Instant::now();
-            let input = search::SearchInput {
-                config: &loaded.config,
-                articles: &loaded.articles,
-                article_keys: &loaded.article_keys,
-                briefing: &loaded.briefing,
-                previous: &|path, key| staging.has(path, key),
-            };
-            let earlier = cache::load_postings(root, loaded.article_settings);
-            let indexed = search::index(&input, earlier, &emit).map(|postings| {
-                // The cache only saves time: a build goes on without it.
-                postings
-                    .and_then(|p| cache::save_postings(root, loaded.article_settings, p).err())
-                    .map(|e| cache::not_updated(&e))
-            });
-            (indexed, clock.elapsed())
-        };
-        let render = || {
-            let clock = Instant::now();
-            let pages = render_site(root, &loaded, &|path, key| staging.has(path, key), &emit);
-            (pages, clock.elapsed())
-        };
-        let ((pages, rendered), ((indexed, indexing), saved)) = rayon::join(render, || rayon::join(search, saver));
-        (pages, rendered, indexed, indexing, saved)
+        let earlier = cache::load_postings(root, loaded.article_settings);
+        search::index(&input, earlier, &emit).map(|postings| {
+            // The cache only saves time: a build goes on without it.
+            postings
+                .and_then(|p| cache::save_postings(root, loaded.article_settings, p).err())
+                .map(|e| cache::not_updated(&e))
+        })
     };
+    let render = || render_site(root, &loaded, &|path, key| staging.has(path, key), &emit);
+    let save = || cache_save.as_ref().map(|save| timed(|| save.save(root, &loaded)));
+    let ((pages, rendered), ((indexed, indexing), saved)) =
+        rayon::join(|| timed(render), || rayon::join(|| timed(search), save));
     let pages = pages?;
     let not_cached = indexed?;
     timings.lap("render, index and write", &mut clock);

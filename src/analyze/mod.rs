@@ -74,17 +74,6 @@ impl Briefing {
     }
 }
 
-/// The facts of every article (same index), computed in parallel.
-pub fn facts_of(articles: &[&Article], matcher: &Matcher) -> Vec<ArticleFacts> {
-    let vectorizer = similarity::Vectorizer::default();
-    articles
-        .par_iter()
-        .map_init(similarity::StemCache::default, |cache, article| {
-            facts::article_facts(article, matcher, &vectorizer, cache)
-        })
-        .collect()
-}
-
 /// Combines the articles and their facts (same index) into the briefing.
 pub fn analyze(
     config: &Config,
@@ -98,59 +87,46 @@ pub fn analyze(
     // side, so that a core left idle by one stage's uneven parallel work
     // (one date of the timeline with most of the reports, the topics' one
     // thread) takes another's. Their times overlap: each is timed alone.
-    let lap = |since: std::time::Instant| since.elapsed();
+    use crate::timed;
     let (
         ((index, tf_idf), (corroboration, corroborating)),
-        ((passage_topics, chronological, topics, topic_time), ((glossary, glossary_time), (timeline, timeline_time))),
+        (((passage_topics, chronological, topics), topic_time), ((glossary, glossary_time), (timeline, timeline_time))),
     ) = rayon::join(
         || {
-            let start = std::time::Instant::now();
-            let index = similarity::Index::build(facts);
-            let tf_idf = lap(start);
-            let start = std::time::Instant::now();
-            let corroboration = similarity::corroborate(&index);
-            ((index, tf_idf), (corroboration, lap(start)))
+            let (index, tf_idf) = timed(|| similarity::Index::build(facts));
+            let corroboration = timed(|| similarity::corroborate(&index));
+            ((index, tf_idf), corroboration)
         },
         || {
             rayon::join(
-                || {
-                    let start = std::time::Instant::now();
-                    let (passage_topics, chronological, topics) = summarise_topics(config, articles, facts);
-                    (passage_topics, chronological, topics, lap(start))
-                },
+                || timed(|| summarise_topics(config, articles, facts)),
                 || {
                     rayon::join(
-                        || {
-                            let start = std::time::Instant::now();
-                            (Glossary::build(facts, matcher), lap(start))
-                        },
-                        || {
-                            let start = std::time::Instant::now();
-                            (timeline::build(articles, facts), lap(start))
-                        },
+                        || timed(|| Glossary::build(facts, matcher)),
+                        || timed(|| timeline::build(articles, facts)),
                     )
                 },
             )
         },
     );
-    let start = std::time::Instant::now();
     let vectorizer = similarity::Vectorizer::default();
-    let key_points = topics
-        .par_iter()
-        .enumerate()
-        .map(|(t, summary)| {
-            let names_topic = |sentence: &str| matcher.find(sentence).iter().any(|m| m.topic == t);
-            similarity::key_points(
-                articles,
-                &summary.passages,
-                &index,
-                &vectorizer,
-                &corroboration,
-                &names_topic,
-            )
-        })
-        .collect();
-    let key_point_time = lap(start);
+    let (key_points, key_point_time) = timed(|| {
+        topics
+            .par_iter()
+            .enumerate()
+            .map(|(t, summary)| {
+                let names_topic = |sentence: &str| matcher.find(sentence).iter().any(|m| m.topic == t);
+                similarity::key_points(
+                    articles,
+                    &summary.passages,
+                    &index,
+                    &vectorizer,
+                    &corroboration,
+                    &names_topic,
+                )
+            })
+            .collect()
+    });
     timings.0.extend([
         ("analyze: topics (side by side)", topic_time),
         ("analyze: tf-idf (side by side)", tf_idf),
@@ -158,7 +134,7 @@ pub fn analyze(
         ("analyze: glossary (side by side)", glossary_time),
         ("analyze: timeline (side by side)", timeline_time),
         ("analyze: key points", key_point_time),
-        ("analyze: across articles", lap(clock)),
+        ("analyze: across articles", clock.elapsed()),
     ]);
     crate::drop_later(index);
     Briefing {

@@ -51,6 +51,16 @@ struct Body {
     passages: usize,
 }
 
+impl Body {
+    fn decoded(content: Content) -> Body {
+        Body {
+            passages: content.passages.len(),
+            content: OnceLock::from(content),
+            encoded: None,
+        }
+    }
+}
+
 /// An article's content still encoded: a range of a buffer (the build
 /// cache's file) shared by many articles.
 #[derive(Debug, Clone)]
@@ -76,15 +86,7 @@ impl Content {
 
 impl Article {
     pub fn new(head: ArticleHead, content: Content) -> Article {
-        let passages = content.passages.len();
-        Article::from_parts(
-            head,
-            Body {
-                content: OnceLock::from(content),
-                encoded: None,
-                passages,
-            },
-        )
+        Article::from_parts(head, Body::decoded(content))
     }
 
     /// An article whose content is decoded when first read. The cache that
@@ -173,11 +175,7 @@ impl Article {
             None => self.decode(),
         };
         edit(&mut content);
-        self.body = Body {
-            passages: content.passages.len(),
-            content: OnceLock::from(content),
-            encoded: None,
-        };
+        self.body = Body::decoded(content);
     }
 }
 
