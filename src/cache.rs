@@ -8,7 +8,7 @@
 //! version of briefing is simply not used, so a build with any cache gives the
 //! same output as one with none.
 //!
-//! Three kinds of file, each written whole with a temporary file and a rename:
+//! Five kinds of file, each written whole with a temporary file and a rename:
 //! - `articles.bin`: each article as parsed, with its warnings and its facts
 //!   (new articles are appended to it; it is rewritten only when damaged or
 //!   mostly stale).
@@ -18,6 +18,9 @@
 //!   [`ArticlePostings`]), for the next build to start from.
 //! - `sources.bin`: each article file's [`Stamp`] and source key, so that a
 //!   rebuild reads only the files whose stamp changed (see [`SourceStamps`]).
+//! - `timeline.bin`: how each date's reports were merged into events, so that
+//!   a rebuild merges only the dates whose reports changed (see
+//!   `timeline::Merged`).
 //!
 //! The framing (magic, version, length-prefixed entries with checksums) is
 //! written by hand: it is a few lines, and lets a build decode only the entries
@@ -28,6 +31,7 @@
 //! reads whole).
 
 use crate::analyze::facts::{ArticleFacts, FactsRef};
+use crate::analyze::timeline::Merged;
 use crate::diagnostics::Diagnostic;
 use crate::parse::{Article, ArticleHead, ArticleHeadRef, EncodedContent};
 use crate::search::ArticlePostings;
@@ -47,6 +51,7 @@ pub const CACHE_DIR: &str = ".briefing/cache";
 const ARTICLES_FILE: &str = "articles.bin";
 const SEARCH_FILE: &str = "search.bin";
 const SOURCES_FILE: &str = "sources.bin";
+const TIMELINE_FILE: &str = "timeline.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
@@ -536,6 +541,38 @@ pub fn save_postings(root: &Path, settings: Key, postings: ArticlePostings) -> a
         postings: StoredPostings::new(postings),
     };
     write_checked(&root.join(CACHE_DIR).join(SEARCH_FILE), &file)
+}
+
+/// How the last build merged the timeline's reports into events, for
+/// articles cached under `settings` (see `timeline::Merged`).
+#[derive(Serialize, Deserialize)]
+struct TimelineFile<M> {
+    format: u32,
+    version: String,
+    settings: Key,
+    merged: M,
+}
+
+/// What the last build merged into the timeline, or nothing.
+pub fn load_timeline(root: &Path, settings: Key) -> Merged {
+    match read_checked::<TimelineFile<Merged>>(&root.join(CACHE_DIR).join(TIMELINE_FILE)) {
+        Some(file)
+            if file.format == FORMAT && file.version == env!("CARGO_PKG_VERSION") && file.settings == settings =>
+        {
+            file.merged
+        }
+        _ => Merged::default(),
+    }
+}
+
+pub fn save_timeline(root: &Path, settings: Key, merged: &Merged) -> anyhow::Result<()> {
+    let file = TimelineFile {
+        format: FORMAT,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        settings,
+        merged,
+    };
+    write_checked(&root.join(CACHE_DIR).join(TIMELINE_FILE), &file)
 }
 
 /// A value encoded with postcard and followed by the xxh3-64 of the encoding,

@@ -135,16 +135,21 @@ fn load_timed(
     // An article's cached form depends on its file and on these settings only.
     let settings = cache::article_settings(&config);
     // The cache files are read while the content folder is walked.
-    let ((listed, mut diagnostics), (cache, stamps)) = rayon::join(
+    let ((listed, mut diagnostics), (cache, stamps, merged)) = rayon::join(
         || source::list_content(root),
         || {
             if use_cache {
                 (
                     cache::ArticleCache::open(root, settings),
                     cache::SourceStamps::load(root),
+                    cache::load_timeline(root, settings),
                 )
             } else {
-                (cache::ArticleCache::empty(settings), cache::SourceStamps::default())
+                (
+                    cache::ArticleCache::empty(settings),
+                    cache::SourceStamps::default(),
+                    analyze::timeline::Merged::default(),
+                )
             }
         },
     );
@@ -216,7 +221,8 @@ fn load_timed(
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Failed(diagnostics));
     }
-    let briefing = analyze::analyze(&config, &articles, &facts, &matcher, timings);
+    let (briefing, now_merged) =
+        analyze::analyze(&config, &articles, &facts, &article_keys, &matcher, &merged, timings);
     // The mentions go to the pages; the rest of the facts only to the cache.
     let mentions = facts
         .iter_mut()
@@ -225,6 +231,7 @@ fn load_timed(
     let save = use_cache.then_some(CacheSave {
         cache,
         stamps,
+        timeline: (!now_merged.same_dates(&merged)).then_some(now_merged),
         facts,
         warnings,
         fresh,
@@ -252,6 +259,8 @@ struct CacheSave {
     cache: cache::ArticleCache,
     /// The article files' stamps, when they differ from the saved ones.
     stamps: Option<cache::SourceStamps>,
+    /// How the timeline was merged, when other dates were merged than last time.
+    timeline: Option<analyze::timeline::Merged>,
     /// Each article's facts, without the passage mentions (`Loaded::mentions`).
     facts: Vec<analyze::facts::ArticleFacts>,
     warnings: Vec<Vec<Diagnostic>>,
@@ -272,6 +281,9 @@ impl CacheSave {
             })
             .collect();
         self.cache.save(&listing)?;
+        if let Some(merged) = &self.timeline {
+            cache::save_timeline(root, loaded.article_settings, merged)?;
+        }
         match &self.stamps {
             Some(stamps) => stamps.save(root),
             None => Ok(()),

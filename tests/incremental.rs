@@ -75,7 +75,8 @@ enum Change {
     /// Add or change a template override.
     Template(u8),
     /// Damage the build cache: 0 delete it, 1 truncate the articles file,
-    /// 2 fill the page manifest with garbage, 3 delete the spare site.
+    /// 2 fill the page manifest with garbage, 3 delete the spare site,
+    /// 4 flip a byte of the timeline's merged events.
     DamageCache(u8),
 }
 
@@ -88,7 +89,7 @@ fn change() -> impl Strategy<Value = Change> {
         1 => any::<usize>().prop_map(Change::Rename),
         1 => (1usize..4).prop_map(Change::PerPage),
         1 => (0u8..3).prop_map(Change::Template),
-        1 => (0u8..4).prop_map(Change::DamageCache),
+        1 => (0u8..5).prop_map(Change::DamageCache),
     ]
 }
 
@@ -210,8 +211,18 @@ impl Project {
                             }
                         }
                     }
-                    _ => {
+                    3 => {
                         let _ = fs::remove_dir_all(self.root.join(".public.briefing-spare"));
+                    }
+                    _ => {
+                        let file = cache.join("timeline.bin");
+                        if let Ok(mut bytes) = fs::read(&file) {
+                            let middle = bytes.len() / 2;
+                            if let Some(byte) = bytes.get_mut(middle) {
+                                *byte ^= 0x20;
+                            }
+                            fs::write(&file, &bytes)?;
+                        }
                     }
                 }
             }
@@ -310,6 +321,8 @@ fn known_sequences() -> Result<()> {
         Change::Redate(0, 2),
         Change::DamageCache(3),
         Change::Edit(1, 11),
+        Change::DamageCache(4),
+        Change::Add(vec![2, 4, 5], 3),
     ])
 }
 

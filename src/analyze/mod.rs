@@ -75,13 +75,18 @@ impl Briefing {
 }
 
 /// Combines the articles and their facts (same index) into the briefing.
+/// `keys` are the articles' source keys (same index), and `merged` what the
+/// last build merged into the timeline (see `timeline::Merged`); returned
+/// with it, what this one merged.
 pub fn analyze(
     config: &Config,
     articles: &[Article],
     facts: &[ArticleFacts],
+    keys: &[u128],
     matcher: &Matcher,
+    merged: &timeline::Merged,
     timings: &mut crate::Timings,
-) -> Briefing {
+) -> (Briefing, timeline::Merged) {
     let clock = std::time::Instant::now();
     // The stages below are independent but for the key points: run side by
     // side, so that a core left idle by one stage's uneven parallel work
@@ -90,7 +95,10 @@ pub fn analyze(
     use crate::timed;
     let (
         ((index, tf_idf), (corroboration, corroborating)),
-        (((passage_topics, chronological, topics), topic_time), ((glossary, glossary_time), (timeline, timeline_time))),
+        (
+            ((passage_topics, chronological, topics), topic_time),
+            ((glossary, glossary_time), ((timeline, merged), timeline_time)),
+        ),
     ) = rayon::join(
         || {
             let (index, tf_idf) = timed(|| similarity::Index::build(facts));
@@ -103,7 +111,7 @@ pub fn analyze(
                 || {
                     rayon::join(
                         || timed(|| Glossary::build(facts, matcher)),
-                        || timed(|| timeline::build(articles, facts)),
+                        || timed(|| timeline::build(articles, facts, keys, merged)),
                     )
                 },
             )
@@ -137,7 +145,7 @@ pub fn analyze(
         ("analyze: across articles", clock.elapsed()),
     ]);
     crate::drop_later(index);
-    Briefing {
+    let briefing = Briefing {
         topics,
         passage_topics,
         chronological,
@@ -145,7 +153,8 @@ pub fn analyze(
         timeline,
         key_points,
         corroboration,
-    }
+    };
+    (briefing, merged)
 }
 
 /// Each passage's topics, the articles newest first, and what each topic
