@@ -61,7 +61,7 @@ pub type Previous<'p> = &'p (dyn Fn(&str, Key) -> bool + Sync);
 
 /// The default templates, compiled in so a project without `templates/` builds,
 /// and so `briefing new` can write them out for editing.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 16] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 17] = [
     ("base.html", include_str!("../templates/base.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("topic.html", include_str!("../templates/topic.html")),
@@ -78,6 +78,7 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 16] = [
     ("404.html", include_str!("../templates/404.html")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    ("sitemap_index.xml", include_str!("../templates/sitemap_index.xml")),
 ];
 
 /// Tera with the built-in templates, overridden by the project's `templates/`.
@@ -586,6 +587,52 @@ struct SitemapUrl {
     lastmod: Option<String>,
 }
 
+/// A sitemap index: the URLs of the sitemaps.
+#[derive(Serialize)]
+struct SitemapIndexContext {
+    sitemaps: Vec<String>,
+}
+
+/// The most URLs one sitemap may list (sitemaps.org; search engines refuse a
+/// longer one). A site with more gets `sitemap.xml` as an index of
+/// `sitemap-1.xml`, `sitemap-2.xml`, … each listing this many but the last.
+const SITEMAP_URLS: usize = 50_000;
+
+/// One file of the sitemap: a list of pages, or an index of such lists.
+enum Sitemap {
+    Urls(SitemapContext),
+    Index(SitemapIndexContext),
+}
+
+/// The sitemaps of a site whose pages are `paths` (sorted): one, or when
+/// there are more than `limit` pages, an index (first) and its parts.
+fn sitemaps(base: &str, paths: &[String], limit: usize) -> Vec<(String, Sitemap)> {
+    let urls: Vec<SitemapUrl> = paths
+        .iter()
+        .filter(|p| p.ends_with(".html") && p.as_str() != "404.html")
+        .map(|p| SitemapUrl {
+            loc: format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p)),
+            lastmod: None,
+        })
+        .collect();
+    if urls.len() <= limit {
+        return vec![("sitemap.xml".to_string(), Sitemap::Urls(SitemapContext { urls }))];
+    }
+    let mut parts = Vec::new();
+    let mut urls = urls.into_iter().peekable();
+    while urls.peek().is_some() {
+        let part = format!("sitemap-{}.xml", parts.len() + 1);
+        let urls = urls.by_ref().take(limit).collect();
+        parts.push((part, Sitemap::Urls(SitemapContext { urls })));
+    }
+    let index = SitemapIndexContext {
+        sitemaps: parts.iter().map(|(path, _)| format!("{base}{path}")).collect(),
+    };
+    std::iter::once(("sitemap.xml".to_string(), Sitemap::Index(index)))
+        .chain(parts)
+        .collect()
+}
+
 /// Everything rendering reads, borrowed.
 pub struct RenderInput<'a> {
     pub config: &'a Config,
@@ -1064,7 +1111,7 @@ impl<'a> Renderer<'a> {
         ];
         parts.par_iter().try_for_each(|part| part())?;
         // The sitemap lists every page emitted: it comes last.
-        self.emit(self.sitemap()?)?;
+        self.sitemap()?;
         Ok(self
             .paths
             .lock()
@@ -1949,29 +1996,73 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every HTML page emitted so far, in sorted order (pages arrive from
-    /// several threads, so their arrival order is not stable).
-    fn sitemap(&self) -> anyhow::Result<Page> {
-        let base = &self.input.config.base_url;
+    /// several threads, so their arrival order is not stable): the sitemap,
+    /// or at more than `SITEMAP_URLS` pages, its index and its parts.
+    fn sitemap(&self) -> anyhow::Result<()> {
         let mut paths: Vec<String> = self.paths.lock().map(|p| p.clone()).unwrap_or_default();
         paths.sort();
-        let urls = paths
-            .iter()
-            .filter(|p| p.ends_with(".html") && p.as_str() != "404.html")
-            .map(|p| SitemapUrl {
-                loc: format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p)),
-                lastmod: None,
-            })
-            .collect();
-        Ok(Page::new(
-            "sitemap.xml",
-            self.input.templates.render("sitemap.xml", &SitemapContext { urls })?,
-        ))
+        for (path, context) in sitemaps(&self.input.config.base_url, &paths, SITEMAP_URLS) {
+            let bytes = match context {
+                Sitemap::Urls(urls) => self.input.templates.render("sitemap.xml", &urls)?,
+                Sitemap::Index(index) => self.input.templates.render("sitemap_index.xml", &index)?,
+            };
+            (self.emit)(Page::new(path, bytes))?;
+        }
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sitemap_over_the_limit_becomes_an_index_of_parts() -> anyhow::Result<()> {
+        let paths: Vec<String> = ["404.html", "a/index.html", "b.html", "c/index.html", "d.html", "x.js"]
+            .map(String::from)
+            .to_vec();
+        let locs = |sitemap: &Sitemap| match sitemap {
+            Sitemap::Urls(c) => c.urls.iter().map(|u| u.loc.clone()).collect::<Vec<_>>(),
+            Sitemap::Index(i) => i.sitemaps.clone(),
+        };
+        let one = sitemaps("https://e.org/p/", &paths, 4);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0, "sitemap.xml");
+        assert_eq!(
+            locs(&one[0].1),
+            [
+                "https://e.org/p/a/",
+                "https://e.org/p/b.html",
+                "https://e.org/p/c/",
+                "https://e.org/p/d.html"
+            ]
+        );
+        let split = sitemaps("https://e.org/p/", &paths, 3);
+        let names: Vec<&str> = split.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml"]);
+        assert!(matches!(split[0].1, Sitemap::Index(_)));
+        assert_eq!(
+            locs(&split[0].1),
+            ["https://e.org/p/sitemap-1.xml", "https://e.org/p/sitemap-2.xml"]
+        );
+        assert_eq!(locs(&split[1].1).len(), 3);
+        assert_eq!(locs(&split[2].1), ["https://e.org/p/d.html"]);
+        // The built-in index template names each part.
+        let templates = Templates::load(Path::new("no templates here"))?;
+        let Sitemap::Index(index) = &split[0].1 else {
+            anyhow::bail!("not an index")
+        };
+        let xml = String::from_utf8(templates.render("sitemap_index.xml", index)?)?;
+        assert!(
+            xml.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("  <sitemap><loc>https://e.org/p/sitemap-2.xml</loc></sitemap>\n</sitemapindex>"),
+            "{xml}"
+        );
+        Ok(())
+    }
     use crate::analyze::dates::PartialDate;
     use crate::analyze::timeline::Event;
 
