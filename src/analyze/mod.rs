@@ -88,60 +88,75 @@ pub fn analyze(
     timings: &mut crate::Timings,
 ) -> (Briefing, timeline::Merged) {
     let clock = std::time::Instant::now();
-    // The stages below are independent but for the key points: run side by
-    // side, so that a core left idle by one stage's uneven parallel work
-    // (one date of the timeline with most of the reports, the topics' one
-    // thread) takes another's. Their times overlap: each is timed alone.
+    // The stages below run side by side, so that a core left idle by one
+    // stage's uneven parallel work (one date of the timeline with most of
+    // the reports, the topics' one thread) takes another's: the glossary and
+    // the timeline beside the rest; the tf-idf index beside the topics, then
+    // the corroboration beside the key points' candidates (which need the
+    // index and the topics), then the key points (which need both). Their
+    // times overlap: each is timed alone.
     use crate::timed;
+    let vectorizer = similarity::Vectorizer::default();
     let (
-        ((index, tf_idf), (corroboration, corroborating)),
         (
-            ((passage_topics, chronological, topics), topic_time),
-            ((glossary, glossary_time), ((timeline, merged), timeline_time)),
+            ((index, tf_idf), ((passage_topics, chronological, topics), topic_time)),
+            ((corroboration, corroborating), (key_points, key_point_time)),
         ),
+        ((glossary, glossary_time), ((timeline, merged), timeline_time)),
     ) = rayon::join(
         || {
-            let (index, tf_idf) = timed(|| similarity::Index::build(facts));
-            let corroboration = timed(|| similarity::corroborate(&index));
-            ((index, tf_idf), corroboration)
+            let (index, summary) = rayon::join(
+                || timed(|| similarity::Index::build(facts)),
+                || timed(|| summarise_topics(config, articles, facts)),
+            );
+            let topics = &summary.0 .2;
+            let (corroboration, candidates) = rayon::join(
+                || timed(|| similarity::corroborate(&index.0)),
+                || {
+                    timed(|| {
+                        topics
+                            .par_iter()
+                            .enumerate()
+                            .map(|(t, summary)| {
+                                let names_topic = |sentence: &str| matcher.find(sentence).iter().any(|m| m.topic == t);
+                                similarity::key_point_candidates(
+                                    articles,
+                                    &summary.passages,
+                                    &index.0,
+                                    &vectorizer,
+                                    &names_topic,
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                },
+            );
+            let (candidates, candidate_time) = candidates;
+            let (key_points, choice_time) = timed(|| {
+                candidates
+                    .into_par_iter()
+                    .map(|c| similarity::key_points(c, &corroboration.0))
+                    .collect::<Vec<_>>()
+            });
+            (
+                (index, summary),
+                (corroboration, (key_points, candidate_time + choice_time)),
+            )
         },
         || {
             rayon::join(
-                || timed(|| summarise_topics(config, articles, facts)),
-                || {
-                    rayon::join(
-                        || timed(|| Glossary::build(facts, matcher)),
-                        || timed(|| timeline::build(articles, facts, keys, merged)),
-                    )
-                },
+                || timed(|| Glossary::build(facts, matcher)),
+                || timed(|| timeline::build(articles, facts, keys, merged)),
             )
         },
     );
-    let vectorizer = similarity::Vectorizer::default();
-    let (key_points, key_point_time) = timed(|| {
-        topics
-            .par_iter()
-            .enumerate()
-            .map(|(t, summary)| {
-                let names_topic = |sentence: &str| matcher.find(sentence).iter().any(|m| m.topic == t);
-                similarity::key_points(
-                    articles,
-                    &summary.passages,
-                    &index,
-                    &vectorizer,
-                    &corroboration,
-                    &names_topic,
-                )
-            })
-            .collect()
-    });
     timings.0.extend([
         ("analyze: topics (side by side)", topic_time),
         ("analyze: tf-idf (side by side)", tf_idf),
         ("analyze: corroboration (side by side)", corroborating),
         ("analyze: glossary (side by side)", glossary_time),
         ("analyze: timeline (side by side)", timeline_time),
-        ("analyze: key points", key_point_time),
+        ("analyze: key points (side by side, but for choosing)", key_point_time),
         ("analyze: across articles", clock.elapsed()),
     ]);
     crate::drop_later(index);

@@ -7,7 +7,7 @@ use super::PassageRef;
 use crate::parse::Article;
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::Hasher;
 
 /// Two passages from different articles corroborate each other at or above
@@ -137,6 +137,9 @@ pub(crate) fn counts(mut terms: Vec<TermId>) -> Vec<(TermId, u32)> {
 /// TF-IDF vectors of every passage, and the IDF table to vectorise other texts.
 pub struct Index {
     pub idf: FxHashMap<TermId, f32>,
+    /// Terms in at most `MAX_POSTING` passages: those that propose
+    /// candidate pairs to `corroborate`.
+    rare: FxHashSet<TermId>,
     /// `vectors[article][passage]`
     pub vectors: Vec<Vec<Vector>>,
     documents: f32,
@@ -159,6 +162,11 @@ impl Index {
             .reduce(FxHashMap::default, |a, b| merge(a, b, |n, m| *n += m));
         let documents: usize = counted.iter().map(|article| article.len()).sum();
         let n = documents.max(1) as f32;
+        let rare: FxHashSet<TermId> = df
+            .iter()
+            .filter(|&(_, &d)| d as usize <= MAX_POSTING)
+            .map(|(&t, _)| t)
+            .collect();
         let idf: FxHashMap<TermId, f32> = df.into_iter().map(|(t, d)| (t, (1.0 + n / d as f32).ln())).collect();
         let vectors = counted
             .into_par_iter()
@@ -166,6 +174,7 @@ impl Index {
             .collect();
         Index {
             idf,
+            rare,
             vectors,
             documents: n,
         }
@@ -174,12 +183,6 @@ impl Index {
     /// A TF-IDF vector for any text (a sentence), under this index's IDF.
     pub fn vector(&self, vectorizer: &Vectorizer, text: &str, cache: &mut StemCache) -> Vector {
         weigh(&counts(vectorizer.terms_cached(text, cache)), &self.idf, self.documents)
-    }
-
-    fn df_of(&self, term: TermId) -> f32 {
-        self.idf
-            .get(&term)
-            .map_or(1.0, |idf| self.documents / (idf.exp() - 1.0))
     }
 }
 
@@ -201,7 +204,11 @@ fn weigh(counts: &[(TermId, u32)], idf: &FxHashMap<TermId, f32>, documents: f32)
     let unseen = (1.0 + documents).ln();
     let mut v: Vector = counts
         .iter()
-        .map(|&(t, n)| (t, (1.0 + (n as f32).ln()) * idf.get(&t).copied().unwrap_or(unseen)))
+        // ln 1 is 0: most terms occur once in a passage, and skip the logarithm.
+        .map(|&(t, n)| {
+            let tf = if n == 1 { 1.0 } else { 1.0 + (n as f32).ln() };
+            (t, tf * idf.get(&t).copied().unwrap_or(unseen))
+        })
         .collect();
     let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
     if norm > 0.0 {
@@ -248,7 +255,7 @@ pub fn corroborate(index: &Index) -> Vec<Vec<Vec<(PassageRef, f32)>>> {
         .fold(FxHashMap::default, |mut postings: Postings, (a, article)| {
             for (p, vector) in article.iter().enumerate() {
                 for &(t, _) in vector {
-                    if index.df_of(t) <= MAX_POSTING as f32 + 0.5 {
+                    if index.rare.contains(&t) {
                         postings
                             .entry(t)
                             .or_default()
@@ -305,19 +312,29 @@ pub struct KeyPoint {
 /// so a topic with thousands of passages costs no more than a busy one.
 const KEY_POINT_WINDOW: usize = 400;
 
-/// The 3–5 most central sentences of a topic: closest to the topic's TF-IDF
-/// centroid (centroid summarisation, linear in the number of sentences, where
-/// LexRank would be quadratic), favouring sentences that other sources
-/// corroborate and that name the topic, and skipping near-repeats of one
-/// already chosen.
-pub fn key_points(
+/// A sentence that may sum up a topic, with how close it stands to the
+/// topic's centroid: what `key_point_candidates` finds from the vectors
+/// alone, so that it runs beside `corroborate`, which `key_points` then needs.
+pub struct Candidate {
+    sentence: String,
+    citation: PassageRef,
+    vector: Vector,
+    /// Cosine with the topic's centroid.
+    centrality: f32,
+    names_topic: bool,
+}
+
+/// The sentences of a topic's newest passages (`passages`, at most
+/// `KEY_POINT_WINDOW`) that could be key points, each with its closeness to
+/// the topic's TF-IDF centroid (centroid summarisation, linear in the number
+/// of sentences, where LexRank would be quadratic).
+pub fn key_point_candidates(
     articles: &[Article],
     passages: &[PassageRef],
     index: &Index,
     vectorizer: &Vectorizer,
-    corroboration: &[Vec<Vec<(PassageRef, f32)>>],
     names_topic: &dyn Fn(&str) -> bool,
-) -> Vec<KeyPoint> {
+) -> Vec<Candidate> {
     let window = &passages[..passages.len().min(KEY_POINT_WINDOW)];
     let mut centroid: FxHashMap<TermId, f32> = FxHashMap::default();
     for r in window {
@@ -337,27 +354,10 @@ pub fn key_points(
         *w /= norm;
     }
 
-    struct Candidate {
-        sentence: String,
-        citation: PassageRef,
-        support: usize,
-        vector: Vector,
-        score: f32,
-        names_topic: bool,
-    }
     let mut candidates = Vec::new();
     let mut cache = StemCache::default();
     for &r in window {
         let text = &articles[r.article].passages()[r.passage].text;
-        let support = {
-            let mut others: Vec<usize> = corroboration[r.article][r.passage]
-                .iter()
-                .map(|(o, _)| o.article)
-                .collect();
-            others.sort_unstable();
-            others.dedup();
-            others.len()
-        };
         for range in crate::text::sentences(text) {
             let sentence = &text[range];
             let words = sentence.split_whitespace().count();
@@ -365,40 +365,62 @@ pub fn key_points(
                 continue;
             }
             let vector = index.vector(vectorizer, sentence, &mut cache);
-            let score = cosine(&vector, &centroid) * (1.0 + 0.25 * support.min(4) as f32);
             candidates.push(Candidate {
                 sentence: sentence.to_string(),
                 citation: r,
-                support,
+                centrality: cosine(&vector, &centroid),
                 vector,
-                score,
                 names_topic: names_topic(sentence),
             });
         }
     }
+    candidates
+}
+
+/// The 3–5 key points of a topic among its `candidates`: the most central,
+/// favouring sentences that other sources corroborate and that name the
+/// topic, and skipping near-repeats of one already chosen.
+pub fn key_points(candidates: Vec<Candidate>, corroboration: &[Vec<Vec<(PassageRef, f32)>>]) -> Vec<KeyPoint> {
+    let support = |r: PassageRef| {
+        let mut others: Vec<usize> = corroboration[r.article][r.passage]
+            .iter()
+            .map(|(o, _)| o.article)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        others.len()
+    };
+    let mut candidates: Vec<(Candidate, usize, f32)> = candidates
+        .into_iter()
+        .map(|c| {
+            let support = support(c.citation);
+            let score = c.centrality * (1.0 + 0.25 * support.min(4) as f32);
+            (c, support, score)
+        })
+        .collect();
     // A sentence that names the topic says something about it; one that only
     // sits in the same passage may not. When there are enough of the first
     // kind, only they are key points.
-    if candidates.iter().filter(|c| c.names_topic).count() >= 3 {
-        candidates.retain(|c| c.names_topic);
+    if candidates.iter().filter(|(c, ..)| c.names_topic).count() >= 3 {
+        candidates.retain(|(c, ..)| c.names_topic);
     }
-    candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.citation.cmp(&b.citation)));
-    let mut chosen: Vec<Candidate> = Vec::new();
-    for candidate in candidates {
+    candidates.sort_by(|(a, _, x), (b, _, y)| y.total_cmp(x).then(a.citation.cmp(&b.citation)));
+    let mut chosen: Vec<(Candidate, usize)> = Vec::new();
+    for (candidate, support, _) in candidates {
         if chosen.len() == 5 {
             break;
         }
-        if chosen.iter().any(|c| cosine(&c.vector, &candidate.vector) > 0.5) {
+        if chosen.iter().any(|(c, _)| cosine(&c.vector, &candidate.vector) > 0.5) {
             continue;
         }
-        chosen.push(candidate);
+        chosen.push((candidate, support));
     }
     chosen
         .into_iter()
-        .map(|c| KeyPoint {
+        .map(|(c, support)| KeyPoint {
             sentence: c.sentence,
             citation: c.citation,
-            support: c.support,
+            support,
         })
         .collect()
 }
