@@ -2,7 +2,7 @@
 //! passages in different articles that state the same fact (corroboration) and
 //! the most central sentences of a topic (key points). Pure; no IO.
 
-use super::facts::ArticleFacts;
+use super::facts::{ArticleFacts, PerPassage};
 use super::PassageRef;
 use crate::parse::Article;
 use rayon::prelude::*;
@@ -140,21 +140,21 @@ pub struct Index {
     /// Terms in at most `MAX_POSTING` passages: those that propose
     /// candidate pairs to `corroborate`.
     rare: FxHashSet<TermId>,
-    /// `vectors[article][passage]`
-    pub vectors: Vec<Vec<Vector>>,
+    /// `vectors[article][passage]`: a unit vector sorted by term.
+    pub vectors: Vec<PerPassage<(TermId, f32)>>,
     documents: f32,
 }
 
 impl Index {
     /// Weighs every passage's term counts by how rare each term is across all passages.
     pub fn build(facts: &[ArticleFacts]) -> Index {
-        let counted: Vec<&Vec<Vec<(TermId, u32)>>> = facts.iter().map(|f| &f.term_counts).collect();
+        let counted: Vec<&PerPassage<(TermId, u32)>> = facts.iter().map(|f| &f.term_counts).collect();
         // Document frequencies counted side by side, then summed (a sum does
         // not depend on the order).
         let df: FxHashMap<TermId, u32> = counted
             .par_iter()
             .fold(FxHashMap::default, |mut df: FxHashMap<TermId, u32>, article| {
-                for &(t, _) in article.iter().flatten() {
+                for &(t, _) in article.values() {
                     *df.entry(t).or_default() += 1;
                 }
                 df
@@ -170,7 +170,13 @@ impl Index {
         let idf: FxHashMap<TermId, f32> = df.into_iter().map(|(t, d)| (t, (1.0 + n / d as f32).ln())).collect();
         let vectors = counted
             .into_par_iter()
-            .map(|article| article.iter().map(|c| weigh(c, &idf, n)).collect())
+            .map(|article| {
+                let mut vectors = PerPassage::with_capacity(article.len(), article.values().len());
+                for counts in article.iter() {
+                    vectors.push_with(|values| weigh_into(counts, &idf, n, values));
+                }
+                vectors
+            })
             .collect();
         Index {
             idf,
@@ -201,22 +207,27 @@ fn merge<V: Default>(
 }
 
 fn weigh(counts: &[(TermId, u32)], idf: &FxHashMap<TermId, f32>, documents: f32) -> Vector {
+    let mut v = Vec::with_capacity(counts.len());
+    weigh_into(counts, idf, documents, &mut v);
+    v
+}
+
+/// Appends to `out` the unit TF-IDF vector of a passage's term `counts`.
+fn weigh_into(counts: &[(TermId, u32)], idf: &FxHashMap<TermId, f32>, documents: f32, out: &mut Vec<(TermId, f32)>) {
     let unseen = (1.0 + documents).ln();
-    let mut v: Vector = counts
-        .iter()
-        // ln 1 is 0: most terms occur once in a passage, and skip the logarithm.
-        .map(|&(t, n)| {
-            let tf = if n == 1 { 1.0 } else { 1.0 + (n as f32).ln() };
-            (t, tf * idf.get(&t).copied().unwrap_or(unseen))
-        })
-        .collect();
+    let start = out.len();
+    // ln 1 is 0: most terms occur once in a passage, and skip the logarithm.
+    out.extend(counts.iter().map(|&(t, n)| {
+        let tf = if n == 1 { 1.0 } else { 1.0 + (n as f32).ln() };
+        (t, tf * idf.get(&t).copied().unwrap_or(unseen))
+    }));
+    let v = &mut out[start..];
     let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
     if norm > 0.0 {
-        for (_, w) in &mut v {
+        for (_, w) in v {
             *w /= norm;
         }
     }
-    v
 }
 
 /// Cosine of two unit vectors sorted by term.

@@ -257,7 +257,7 @@ mod tests {
             .enumerate()
             .map(|(n, terms)| ArticleFacts {
                 passage_mentions: vec![Vec::new()],
-                term_counts: vec![Vec::new()],
+                term_counts: [Vec::new()].into_iter().collect(),
                 definitions: Vec::new(),
                 reports: vec![Report {
                     date,
