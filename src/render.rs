@@ -86,6 +86,8 @@ pub struct Templates {
     tera: Tera,
     /// A fingerprint of every template's source.
     key: Key,
+    /// Whether `sitemap.xml` is the built-in template (see `sitemap_xml`).
+    builtin_sitemap: bool,
 }
 
 impl Templates {
@@ -134,10 +136,15 @@ impl Templates {
         // is not needed for safety; ours escapes & < > " ' only.
         tera.set_escape_fn(escape_for_tera);
         crate::template_check::check(&tera, &sources, &user)?;
+        let builtin_sitemap = !user.contains("sitemap.xml");
         tera.add_raw_templates(sources)
             .map_err(|e| anyhow!(tera_chain(&e)))
             .context("a template in templates/ has an error")?;
-        Ok(Templates { tera, key })
+        Ok(Templates {
+            tera,
+            key,
+            builtin_sitemap,
+        })
     }
 
     fn render(&self, name: &str, context: &impl Serialize) -> anyhow::Result<Vec<u8>> {
@@ -597,6 +604,24 @@ struct SitemapIndexContext {
 /// longer one). A site with more gets `sitemap.xml` as an index of
 /// `sitemap-1.xml`, `sitemap-2.xml`, … each listing this many but the last.
 const SITEMAP_URLS: usize = 50_000;
+
+/// What the built-in `sitemap.xml` template makes of `context`, written
+/// directly: Tera took 4.5 ms for the 12,700 URLs of a site of 10,000
+/// articles, at the end of a build with one core idle. A project's own
+/// template goes through Tera; a test keeps the two the same.
+fn sitemap_xml(context: &SitemapContext) -> Vec<u8> {
+    let mut out = String::with_capacity(128 + context.urls.iter().map(|u| u.loc.len() + 24).sum::<usize>());
+    out.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for url in &context.urls {
+        out.push_str("  <url><loc>");
+        crate::text::escape_html(&url.loc, &mut out);
+        out.push_str("</loc></url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out.into_bytes()
+}
 
 /// One file of the sitemap: a list of pages, or an index of such lists.
 enum Sitemap {
@@ -2003,6 +2028,7 @@ impl<'a> Renderer<'a> {
         paths.sort();
         for (path, context) in sitemaps(&self.input.config.base_url, &paths, SITEMAP_URLS) {
             let bytes = match context {
+                Sitemap::Urls(urls) if self.input.templates.builtin_sitemap => sitemap_xml(&urls),
                 Sitemap::Urls(urls) => self.input.templates.render("sitemap.xml", &urls)?,
                 Sitemap::Index(index) => self.input.templates.render("sitemap_index.xml", &index)?,
             };
@@ -2061,6 +2087,17 @@ mod tests {
             xml.contains("  <sitemap><loc>https://e.org/p/sitemap-2.xml</loc></sitemap>\n</sitemapindex>"),
             "{xml}"
         );
+        // The built-in list is written without Tera, as Tera writes it.
+        let odd = ["a&b/index.html", "c<d>\"e'.html"].map(String::from);
+        for paths in [&paths[..], &odd[..], &[]] {
+            let [(_, Sitemap::Urls(urls))] = &sitemaps("https://e.org/p/", paths, 10)[..] else {
+                anyhow::bail!("not one list")
+            };
+            assert_eq!(
+                String::from_utf8(sitemap_xml(urls))?,
+                String::from_utf8(templates.render("sitemap.xml", urls)?)?
+            );
+        }
         Ok(())
     }
     use crate::analyze::dates::PartialDate;
