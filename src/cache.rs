@@ -8,7 +8,8 @@
 //! version of briefing is simply not used, so a build with any cache gives the
 //! same output as one with none.
 //!
-//! Five kinds of file, each written whole with a temporary file and a rename:
+//! Five kinds of file, each written whole through a temporary file and a rename
+//! (but for what is appended to `articles.bin`):
 //! - `articles.bin`: each article as parsed, with its warnings and its facts
 //!   (new articles are appended to it; it is rewritten only when damaged or
 //!   mostly stale).

@@ -105,13 +105,13 @@ pub fn analyze(
         ((glossary, glossary_time), ((timeline, merged), timeline_time)),
     ) = rayon::join(
         || {
-            let (index, summary) = rayon::join(
+            let ((index, tf_idf), (summary, topic_time)) = rayon::join(
                 || timed(|| similarity::Index::build(facts)),
                 || timed(|| summarise_topics(config, articles, facts)),
             );
-            let topics = &summary.0 .2;
-            let (corroboration, candidates) = rayon::join(
-                || timed(|| similarity::corroborate(&index.0)),
+            let topics = &summary.2;
+            let ((corroboration, corroborating), (candidates, candidate_time)) = rayon::join(
+                || timed(|| similarity::corroborate(&index)),
                 || {
                     timed(|| {
                         topics
@@ -122,7 +122,7 @@ pub fn analyze(
                                 similarity::key_point_candidates(
                                     articles,
                                     &summary.passages,
-                                    &index.0,
+                                    &index,
                                     &vectorizer,
                                     &names_topic,
                                 )
@@ -131,16 +131,18 @@ pub fn analyze(
                     })
                 },
             );
-            let (candidates, candidate_time) = candidates;
             let (key_points, choice_time) = timed(|| {
                 candidates
                     .into_par_iter()
-                    .map(|c| similarity::key_points(c, &corroboration.0))
+                    .map(|c| similarity::key_points(c, &corroboration))
                     .collect::<Vec<_>>()
             });
             (
-                (index, summary),
-                (corroboration, (key_points, candidate_time + choice_time)),
+                ((index, tf_idf), (summary, topic_time)),
+                (
+                    (corroboration, corroborating),
+                    (key_points, candidate_time + choice_time),
+                ),
             )
         },
         || {
