@@ -37,7 +37,6 @@ use crate::diagnostics::Diagnostic;
 use crate::parse::{Article, ArticleHead, ArticleHeadRef, EncodedContent};
 use crate::search::ArticlePostings;
 use crate::source::Stamp;
-use crate::varint;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -463,58 +462,7 @@ struct SearchFile {
     version: String,
     search_format: u32,
     settings: Key,
-    postings: StoredPostings,
-}
-
-/// `ArticlePostings` as `search.bin` stores them: every term's coded postings
-/// in one byte string (`crate::varint`). postcard encoded the `Vec<u32>`s
-/// through serde number by number, which made saving the postings of 10,000
-/// articles (5 million numbers) 15–55 ms of a rebuild.
-#[derive(Serialize, Deserialize)]
-struct StoredPostings {
-    articles: Vec<Key>,
-    /// Each term, the last id coded and how many numbers its postings hold.
-    terms: Vec<(String, u32, u32)>,
-    #[serde(with = "serde_bytes")]
-    coded: Vec<u8>,
-}
-
-impl StoredPostings {
-    fn new(postings: ArticlePostings) -> Self {
-        // Most numbers are small differences and weights: a byte each.
-        let numbers = postings.terms.iter().map(|(_, _, coded)| coded.len()).sum::<usize>();
-        let mut coded = Vec::with_capacity(numbers + numbers / 8);
-        let terms = postings
-            .terms
-            .into_iter()
-            .map(|(term, last, numbers)| {
-                for &n in &numbers {
-                    varint::push(&mut coded, n);
-                }
-                // Two numbers per record: far below 2³².
-                (term, last, numbers.len() as u32)
-            })
-            .collect();
-        StoredPostings {
-            articles: postings.articles,
-            terms,
-            coded,
-        }
-    }
-
-    /// The postings back, or `None` when the numbers do not add up.
-    fn postings(self) -> Option<ArticlePostings> {
-        let mut coded = varint::Reader::new(&self.coded);
-        let mut terms = Vec::with_capacity(self.terms.len());
-        for (term, last, len) in self.terms {
-            let numbers = (0..len).map(|_| coded.next()).collect::<Option<Vec<u32>>>()?;
-            terms.push((term, last, numbers));
-        }
-        coded.is_done().then_some(ArticlePostings {
-            articles: self.articles,
-            terms,
-        })
-    }
+    postings: ArticlePostings,
 }
 
 /// The postings an earlier build saved for articles read with `settings`, or
@@ -527,7 +475,11 @@ pub fn load_postings(root: &Path, settings: Key) -> ArticlePostings {
                 && file.search_format == crate::search::FORMAT
                 && file.settings == settings =>
         {
-            file.postings.postings().unwrap_or_default()
+            if file.postings.is_sound() {
+                file.postings
+            } else {
+                ArticlePostings::default()
+            }
         }
         _ => ArticlePostings::default(),
     }
@@ -539,7 +491,7 @@ pub fn save_postings(root: &Path, settings: Key, postings: ArticlePostings) -> a
         version: env!("CARGO_PKG_VERSION").to_string(),
         search_format: crate::search::FORMAT,
         settings,
-        postings: StoredPostings::new(postings),
+        postings,
     };
     write_checked(&root.join(CACHE_DIR).join(SEARCH_FILE), &file)
 }
@@ -654,30 +606,33 @@ mod tests {
     }
 
     #[test]
-    fn stored_postings_come_back_whole_or_not_at_all() {
+    fn stored_postings_come_back_whole_or_not_at_all() -> anyhow::Result<()> {
+        use crate::search::Coded;
+        let dir = tempfile::tempdir()?;
         let postings = ArticlePostings {
             articles: vec![1, 2],
             terms: vec![
-                ("quad".into(), 1, vec![0, 3, 1, 200]),
-                ("scri".into(), u32::MAX, vec![u32::MAX, 127, 128, 16_384]),
-                ("none".into(), 0, Vec::new()),
+                ("quad".into(), 1, Coded("0,3,1,200".into())),
+                ("scri".into(), u32::MAX, Coded("4294967295,127".into())),
+                ("none".into(), 0, Coded::default()),
             ],
         };
-        let stored = StoredPostings::new(postings.clone());
-        assert_eq!(stored.coded.len(), 5 + 11, "varints of 1, 1, 1, 2 and 5, 1, 2, 3 bytes");
-        assert_eq!(StoredPostings::new(postings.clone()).postings(), Some(postings.clone()));
-        let mut short = StoredPostings::new(postings.clone());
-        short.coded.pop();
-        assert_eq!(short.postings(), None, "cut short");
-        let mut long = StoredPostings::new(postings.clone());
-        long.coded.push(0);
-        assert_eq!(long.postings(), None, "a number left over");
-        let mut wide = StoredPostings::new(postings.clone());
-        wide.coded[9] = 0x1f;
-        assert_eq!(wide.postings(), None, "u32::MAX with a 33rd bit");
-        let mut endless = StoredPostings::new(postings);
-        endless.coded[9] = 0x8f;
-        assert_eq!(endless.postings(), None, "a sixth byte");
+        save_postings(dir.path(), 7, postings.clone())?;
+        assert_eq!(load_postings(dir.path(), 7), postings);
+        assert_eq!(
+            load_postings(dir.path(), 8),
+            ArticlePostings::default(),
+            "other settings"
+        );
+        // Text that passed the checksum but is not postings is not used: it
+        // would go into the site's scripts.
+        for text in ["1,2,3", "1,,2", "01,2", "1,2</script>", "12345678901,1", "1,2,"] {
+            let mut odd = postings.clone();
+            odd.terms[0].2 = Coded(text.into());
+            save_postings(dir.path(), 7, odd)?;
+            assert_eq!(load_postings(dir.path(), 7), ArticlePostings::default(), "{text}");
+        }
+        Ok(())
     }
 
     #[test]

@@ -238,7 +238,96 @@ pub fn shard_key(term: &str) -> String {
 type TermList<'t> = Vec<(Cow<'t, str>, u32)>;
 
 /// Terms → (the last record id coded, the coded postings), see `index`.
-type PostingMap<'t> = FxHashMap<Cow<'t, str>, (u32, Vec<u32>)>;
+type PostingMap<'t> = FxHashMap<Cow<'t, str>, (u32, Coded)>;
+
+/// A term's postings as a shard file holds them, without the brackets:
+/// record ids ascending, each after the first as the difference from the
+/// one before, each followed by the term's weight in the record
+/// (`3,1,4,2`: record 3 with weight 1, then record 7 with weight 2). Kept as
+/// this text from one build to the next: a rebuild appends the new articles'
+/// postings and copies the rest into the shard files as they are. Kept as
+/// numbers, the 5 million of 10,000 articles were decoded from the build
+/// cache, formatted again for the shards and encoded again for the cache:
+/// about half of the search index's time in a rebuild.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+pub struct Coded(pub(crate) String);
+
+impl Coded {
+    /// Appends a record, by its id's difference from the last one, and its weight.
+    fn push(&mut self, delta: u32, weight: u32) {
+        let mut digits = itoa::Buffer::new();
+        if !self.0.is_empty() {
+            self.0.push(',');
+        }
+        self.0.push_str(digits.format(delta));
+        self.0.push(',');
+        self.0.push_str(digits.format(weight));
+    }
+
+    /// The numbers, in order, or `None` if the text is not a list of
+    /// numbers of 32 bits.
+    fn numbers(&self) -> Option<Vec<u32>> {
+        if self.0.is_empty() {
+            return Some(Vec::new());
+        }
+        self.0
+            .split(',')
+            .map(|n| n.parse().ok().filter(|_| !n.starts_with('+')))
+            .collect()
+    }
+
+    /// Whether this reads as what `push` writes: pairs of numbers, digits
+    /// only, without leading zeros, of at most ten digits. A build cache that
+    /// passed its checksum but holds anything else is not used, as this text
+    /// goes into the site's scripts as it is. (Checked byte by byte: parsing
+    /// every number took as long as the numbers' old decoding.)
+    pub fn is_sound(&self) -> bool {
+        let (mut numbers, mut digits, mut leading_zero) = (0usize, 0usize, false);
+        for &byte in self.0.as_bytes() {
+            match byte {
+                b'0'..=b'9' => {
+                    if leading_zero || digits == 10 {
+                        return false;
+                    }
+                    leading_zero = digits == 0 && byte == b'0';
+                    digits += 1;
+                }
+                b',' if digits > 0 => {
+                    (numbers, digits, leading_zero) = (numbers + 1, 0, false);
+                }
+                _ => return false,
+            }
+        }
+        if self.0.is_empty() {
+            return true;
+        }
+        digits > 0 && (numbers + 1) % 2 == 0
+    }
+
+    /// These postings cut to the records before `end`, with the last id
+    /// kept, given `last`, the last id coded; `None` when none is before it.
+    fn before(self, last: u32, end: u32) -> Option<(u32, Coded)> {
+        if last < end {
+            return Some((last, self));
+        }
+        // Only when an article before the last changed: read number by number.
+        let (mut id, mut kept, mut cut) = (0u32, None, 0);
+        let mut at = 0;
+        let mut numbers = self.0.split(',');
+        while let (Some(delta), Some(weight)) = (numbers.next(), numbers.next()) {
+            id = id.saturating_add(delta.parse().unwrap_or(u32::MAX));
+            if id >= end {
+                break;
+            }
+            at += delta.len() + 1 + weight.len();
+            (kept, cut) = (Some(id), at);
+            at += 1;
+        }
+        let mut text = self.0;
+        text.truncate(cut);
+        kept.map(|last| (last, Coded(text)))
+    }
+}
 
 /// The postings of the article records as a build left them, for the next
 /// build to start from (the build cache keeps them). Articles arrive at the
@@ -249,27 +338,15 @@ type PostingMap<'t> = FxHashMap<Cow<'t, str>, (u32, Vec<u32>)>;
 pub struct ArticlePostings {
     /// Each article record's source key, in id order.
     pub articles: Vec<Key>,
-    /// Each term: the last id coded and the coded postings (see `index`).
-    pub terms: Vec<(String, u32, Vec<u32>)>,
+    /// Each term: the last id coded and the coded postings (see `Coded`).
+    pub terms: Vec<(String, u32, Coded)>,
 }
 
-/// A term's coded postings cut to the records before `end`, with the last id
-/// kept; `None` when none is before it.
-fn postings_before(last: u32, coded: Vec<u32>, end: u32) -> Option<(u32, Vec<u32>)> {
-    if last < end {
-        return Some((last, coded));
+impl ArticlePostings {
+    /// Whether every term's postings are sound (see `Coded::is_sound`).
+    pub fn is_sound(&self) -> bool {
+        self.terms.par_iter().all(|(_, _, coded)| coded.is_sound())
     }
-    let (mut id, mut kept, mut len) = (0, None, 0);
-    for (i, pair) in coded.chunks_exact(2).enumerate() {
-        id += pair[0];
-        if id >= end {
-            break;
-        }
-        (kept, len) = (Some(id), 2 * (i + 1));
-    }
-    let mut coded = coded;
-    coded.truncate(len);
-    kept.map(|last| (last, coded))
 }
 
 /// Adds the terms of `records` (ids from `first` on, ascending and above
@@ -300,8 +377,8 @@ fn gather<'r>(parts: &mut [PostingMap<'r>], records: &'r [Record<'r>], first: u3
         parts.par_iter_mut().zip(by_part).for_each(|(postings, lists)| {
             for (id, list) in lists {
                 for (term, weight) in list {
-                    let (last, coded) = postings.entry(term).or_insert((0, Vec::new()));
-                    coded.extend([id - *last, weight]);
+                    let (last, coded) = postings.entry(term).or_default();
+                    coded.push(id - *last, weight);
                     *last = id;
                 }
             }
@@ -310,17 +387,45 @@ fn gather<'r>(parts: &mut [PostingMap<'r>], records: &'r [Record<'r>], first: u3
 }
 
 /// A term's postings as a shard file holds them: the articles' (kept across
-/// builds) and then the topics' and glossary terms' (gathered every build,
-/// their first id coded from the articles' last).
-struct Coded<'p> {
-    articles: &'p [u32],
+/// builds, as text) and then the topics' and glossary terms' (gathered every
+/// build, their first id coded from the articles' last).
+struct ShardPostings<'p> {
+    articles: &'p str,
     rest: Vec<u32>,
 }
 
-impl Serialize for Coded<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.articles.iter().chain(&self.rest))
+/// A shard file: `briefingSearch("t/<key>",{"<term>":[…],…});`, written by
+/// hand to copy each term's article postings as they are (see `Coded`);
+/// serde_json writes the same bytes for the same terms and numbers, which
+/// a test checks.
+fn shard_file(key: &str, terms: &[(&str, ShardPostings)]) -> anyhow::Result<Page> {
+    let name = format!("t/{key}");
+    let size: usize = terms
+        .iter()
+        .map(|(t, p)| t.len() + p.articles.len() + 8 * p.rest.len() + 8)
+        .sum();
+    let mut bytes = Vec::with_capacity(size + 32);
+    bytes.extend_from_slice(b"briefingSearch(");
+    serde_json::to_writer(&mut bytes, &name)?;
+    bytes.extend_from_slice(b",{");
+    let mut digits = itoa::Buffer::new();
+    for (i, (term, postings)) in terms.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        serde_json::to_writer(&mut bytes, term)?;
+        bytes.extend_from_slice(b":[");
+        bytes.extend_from_slice(postings.articles.as_bytes());
+        for (j, n) in postings.rest.iter().enumerate() {
+            if j > 0 || !postings.articles.is_empty() {
+                bytes.push(b',');
+            }
+            bytes.extend_from_slice(digits.format(*n).as_bytes());
+        }
+        bytes.push(b']');
     }
+    bytes.extend_from_slice(b"});\n");
+    Ok(Page::new(format!("{DATA_DIR}/{name}.js"), bytes))
 }
 
 /// What `meta.js` holds.
@@ -342,15 +447,6 @@ struct RecordFile<'r> {
     #[serde(skip_serializing_if = "Option::is_none")]
     a: Option<&'r str>,
     p: Vec<(&'r str, &'r str, &'r str)>,
-}
-
-/// Pairs written as a JSON object, in their order.
-struct JsonMap<'m, K, V>(&'m [(K, V)]);
-
-impl<K: Serialize, V: Serialize> Serialize for JsonMap<'_, K, V> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
-    }
 }
 
 /// One data file: `briefingSearch("<name>",<json>);` and a newline.
@@ -421,7 +517,7 @@ pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyho
     let fresh: Vec<Record> = articles[reused..].par_iter().map(article_record).collect();
     let mut parts: Vec<PostingMap> = (0..MERGE_PARTS).map(|_| FxHashMap::default()).collect();
     for (term, last, coded) in earlier.terms {
-        if let Some(postings) = postings_before(last, coded, reused as u32) {
+        if let Some(postings) = coded.before(last, reused as u32) {
             parts[merge_part(&term)].insert(Cow::Owned(term), postings);
         }
     }
@@ -430,26 +526,31 @@ pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyho
     // stay as the next build needs them.
     let mut rest: Vec<PostingMap> = (0..MERGE_PARTS).map(|_| FxHashMap::default()).collect();
     gather(&mut rest, &tail, article_count);
-    let rest: FxHashMap<Cow<str>, (u32, Vec<u32>)> = rest.into_iter().flatten().collect();
+    // The tail's postings are few: as numbers, to re-code their first id.
+    let rest: FxHashMap<Cow<str>, Vec<u32>> = rest
+        .into_iter()
+        .flatten()
+        .map(|(term, (_, coded))| (term, coded.numbers().unwrap_or_default()))
+        .collect();
 
-    let mut shards: BTreeMap<String, Vec<(&str, Coded)>> = BTreeMap::new();
+    let mut shards: BTreeMap<String, Vec<(&str, ShardPostings)>> = BTreeMap::new();
     for (term, (last, coded)) in parts.iter().flatten() {
         let mut more = Vec::new();
-        if let Some((_, tail_coded)) = rest.get(term) {
+        if let Some(tail_coded) = rest.get(term) {
             // The first tail id was coded from 0: from the articles' last instead.
             more.extend_from_slice(tail_coded);
             more[0] -= last;
         }
-        let postings = Coded {
-            articles: coded,
+        let postings = ShardPostings {
+            articles: &coded.0,
             rest: more,
         };
         shards.entry(shard_key(term)).or_default().push((term, postings));
     }
-    for (term, (_, coded)) in &rest {
+    for (term, coded) in &rest {
         if !parts[merge_part(term)].contains_key(term) {
-            let postings = Coded {
-                articles: &[],
+            let postings = ShardPostings {
+                articles: "",
                 rest: coded.clone(),
             };
             shards.entry(shard_key(term)).or_default().push((term, postings));
@@ -466,7 +567,7 @@ pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyho
     emit(data_file("meta", &meta)?)?;
     shards.into_par_iter().try_for_each(|(key, mut terms)| {
         terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        emit(data_file(&format!("t/{key}"), &JsonMap(&terms))?)
+        emit(shard_file(&key, &terms)?)
     })?;
     // The settings' `Debug` text is long with many topics: hashed once here.
     let settings = crate::cache::settings_key(&[config, &FORMAT, &CHUNK]);
@@ -523,6 +624,84 @@ pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyho
 mod tests {
     use super::*;
     use std::sync::Mutex;
+
+    #[test]
+    fn coded_postings_append_cut_and_read_back() {
+        let mut coded = Coded::default();
+        for (delta, weight) in [(3, 1), (4, 20), (u32::MAX - 7, 5)] {
+            coded.push(delta, weight);
+        }
+        assert_eq!(coded.0, "3,1,4,20,4294967288,5");
+        assert!(coded.is_sound());
+        assert_eq!(coded.numbers(), Some(vec![3, 1, 4, 20, u32::MAX - 7, 5]));
+        // Records 3, 7 and u32::MAX: cut before each.
+        assert_eq!(
+            coded.clone().before(u32::MAX, u32::MAX),
+            Some((7, Coded("3,1,4,20".into())))
+        );
+        assert_eq!(coded.clone().before(u32::MAX, 7), Some((3, Coded("3,1".into()))));
+        assert_eq!(coded.clone().before(u32::MAX, 3), None);
+        assert_eq!(coded.clone().before(u32::MAX, 4), Some((3, Coded("3,1".into()))));
+        // Ending before `end` already: kept whole without reading it.
+        assert_eq!(coded.clone().before(7, 8), Some((7, coded.clone())));
+        assert!(Coded::default().is_sound());
+    }
+
+    #[test]
+    fn a_shard_file_is_what_serde_json_writes() -> anyhow::Result<()> {
+        let (a, b) = (Coded("5,1,2,3".into()), Coded::default());
+        let terms = [
+            (
+                "dé\"j\u{1}à",
+                ShardPostings {
+                    articles: &a.0,
+                    rest: vec![9, 50],
+                },
+            ),
+            (
+                "ipoi",
+                ShardPostings {
+                    articles: &a.0,
+                    rest: Vec::new(),
+                },
+            ),
+            (
+                "quad",
+                ShardPostings {
+                    articles: &b.0,
+                    rest: vec![12, 50, 1, 5],
+                },
+            ),
+            (
+                "none",
+                ShardPostings {
+                    articles: &b.0,
+                    rest: Vec::new(),
+                },
+            ),
+        ];
+        let page = shard_file("6970", &terms)?;
+        assert_eq!(page.path, "search/data/t/6970.js");
+        let mut expected = serde_json::Map::new();
+        expected.insert("dé\"j\u{1}à".into(), serde_json::json!([5, 1, 2, 3, 9, 50]));
+        expected.insert("ipoi".into(), serde_json::json!([5, 1, 2, 3]));
+        expected.insert("quad".into(), serde_json::json!([12, 50, 1, 5]));
+        expected.insert("none".into(), serde_json::json!([]));
+        let mut bytes = b"briefingSearch(\"t/6970\",".to_vec();
+        // In the order given (serde_json's own map is sorted).
+        bytes.push(b'{');
+        for (i, (term, _)) in terms.iter().enumerate() {
+            if i > 0 {
+                bytes.push(b',');
+            }
+            serde_json::to_writer(&mut bytes, term)?;
+            bytes.push(b':');
+            serde_json::to_writer(&mut bytes, &expected[*term])?;
+        }
+        bytes.extend_from_slice(b"});\n");
+        assert_eq!(String::from_utf8(page.bytes)?, String::from_utf8(bytes)?);
+        Ok(())
+    }
 
     fn bundled() -> anyhow::Result<crate::Loaded> {
         Ok(crate::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), None)?)

@@ -1,7 +1,7 @@
 //! Numbers packed into one byte string as LEB128 varints (seven bits a byte,
 //! low bits first, the high bit set on every byte but the last: as postcard
-//! writes numbers). The build cache stores millions of small numbers (search
-//! postings, term counts); postcard encodes a sequence through serde number
+//! writes numbers). The build cache stores millions of small numbers (an
+//! article's term counts); postcard encodes a sequence through serde number
 //! by number, several times slower than the loops here. By hand because
 //! postcard does not export its varint functions, and a crate for these few
 //! lines would cost more to audit than they do.
