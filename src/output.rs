@@ -195,7 +195,12 @@ impl Staging {
             let known = id == Some(site_id(spare_files.iter().map(String::as_str)));
             // The folder changes from here on: until this build finishes, its
             // marker vouches for no list (a failed build leaves it as the spare).
-            write_file(&marker, MARKER_TEXT.as_bytes(), true)?;
+            // Replaced by a rename, so that the folder is never without one: a
+            // spare without a marker is not taken as this module's.
+            let temp = dir.join(format!("{MARKER}.briefing-tmp"));
+            let _ = fs::remove_file(&temp);
+            write_file(&temp, MARKER_TEXT.as_bytes(), false)?;
+            fs::rename(&temp, &marker).with_context(|| format!("cannot write {}", marker.display()))?;
             known.then_some(spare_files)
         } else {
             None
