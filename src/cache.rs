@@ -55,7 +55,7 @@ const TIMELINE_FILE: &str = "timeline.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
-const FORMAT: u32 = 12;
+const FORMAT: u32 = 13;
 
 /// A 128-bit fingerprint.
 pub type Key = u128;
@@ -355,8 +355,6 @@ pub struct Manifest {
 
 #[derive(Serialize, Deserialize)]
 struct ManifestFile {
-    format: u32,
-    version: String,
     output: String,
     files: Vec<(String, FileRecord)>,
     spare: Vec<String>,
@@ -371,16 +369,10 @@ impl Manifest {
     /// The manifest of `output`, or an empty one if there is none that is sound.
     pub fn load(root: &Path, output: &Path) -> Manifest {
         match read_checked::<ManifestFile>(&Manifest::path(root, output)) {
-            Some(file)
-                if file.format == FORMAT
-                    && file.version == env!("CARGO_PKG_VERSION")
-                    && file.output == output.to_string_lossy() =>
-            {
-                Manifest {
-                    files: file.files.into_iter().collect(),
-                    spare: file.spare,
-                }
-            }
+            Some(file) if file.output == output.to_string_lossy() => Manifest {
+                files: file.files.into_iter().collect(),
+                spare: file.spare,
+            },
             _ => Manifest::default(),
         }
     }
@@ -389,8 +381,6 @@ impl Manifest {
         let mut files: Vec<(String, FileRecord)> = self.files.iter().map(|(p, r)| (p.clone(), *r)).collect();
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let manifest = ManifestFile {
-            format: FORMAT,
-            version: env!("CARGO_PKG_VERSION").to_string(),
             output: output.to_string_lossy().to_string(),
             files,
             spare: self.spare.clone(),
@@ -409,8 +399,6 @@ pub struct SourceStamps {
 
 #[derive(Serialize, Deserialize)]
 struct SourcesFile {
-    format: u32,
-    version: String,
     files: Vec<(String, Stamp, Key)>,
 }
 
@@ -418,7 +406,7 @@ impl SourceStamps {
     /// The stamps the last build saved, or none.
     pub fn load(root: &Path) -> SourceStamps {
         match read_checked::<SourcesFile>(&root.join(CACHE_DIR).join(SOURCES_FILE)) {
-            Some(file) if file.format == FORMAT && file.version == env!("CARGO_PKG_VERSION") => SourceStamps {
+            Some(file) => SourceStamps {
                 files: file
                     .files
                     .into_iter()
@@ -445,11 +433,7 @@ impl SourceStamps {
     pub fn save(&self, root: &Path) -> anyhow::Result<()> {
         let mut files: Vec<(String, Stamp, Key)> = self.files.iter().map(|(r, &(s, k))| (r.clone(), s, k)).collect();
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let file = SourcesFile {
-            format: FORMAT,
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            files,
-        };
+        let file = SourcesFile { files };
         write_checked(&root.join(CACHE_DIR).join(SOURCES_FILE), &file)
     }
 }
@@ -458,8 +442,6 @@ impl SourceStamps {
 /// [`ArticlePostings`]), for articles cached under `settings`.
 #[derive(Serialize, Deserialize)]
 struct SearchFile {
-    format: u32,
-    version: String,
     search_format: u32,
     settings: Key,
     postings: ArticlePostings,
@@ -469,12 +451,7 @@ struct SearchFile {
 /// none. Any sound file will do: it names the articles it covers.
 pub fn load_postings(root: &Path, settings: Key) -> ArticlePostings {
     match read_checked::<SearchFile>(&root.join(CACHE_DIR).join(SEARCH_FILE)) {
-        Some(file)
-            if file.format == FORMAT
-                && file.version == env!("CARGO_PKG_VERSION")
-                && file.search_format == crate::search::FORMAT
-                && file.settings == settings =>
-        {
+        Some(file) if file.search_format == crate::search::FORMAT && file.settings == settings => {
             if file.postings.is_sound() {
                 file.postings
             } else {
@@ -487,8 +464,6 @@ pub fn load_postings(root: &Path, settings: Key) -> ArticlePostings {
 
 pub fn save_postings(root: &Path, settings: Key, postings: ArticlePostings) -> anyhow::Result<()> {
     let file = SearchFile {
-        format: FORMAT,
-        version: env!("CARGO_PKG_VERSION").to_string(),
         search_format: crate::search::FORMAT,
         settings,
         postings,
@@ -500,8 +475,6 @@ pub fn save_postings(root: &Path, settings: Key, postings: ArticlePostings) -> a
 /// articles cached under `settings` (see `timeline::Merged`).
 #[derive(Serialize, Deserialize)]
 struct TimelineFile<M> {
-    format: u32,
-    version: String,
     settings: Key,
     merged: M,
 }
@@ -509,39 +482,51 @@ struct TimelineFile<M> {
 /// What the last build merged into the timeline, or nothing.
 pub fn load_timeline(root: &Path, settings: Key) -> Merged {
     match read_checked::<TimelineFile<Merged>>(&root.join(CACHE_DIR).join(TIMELINE_FILE)) {
-        Some(file)
-            if file.format == FORMAT && file.version == env!("CARGO_PKG_VERSION") && file.settings == settings =>
-        {
-            file.merged
-        }
+        Some(file) if file.settings == settings => file.merged,
         _ => Merged::default(),
     }
 }
 
 pub fn save_timeline(root: &Path, settings: Key, merged: &Merged) -> anyhow::Result<()> {
-    let file = TimelineFile {
-        format: FORMAT,
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        settings,
-        merged,
-    };
+    let file = TimelineFile { settings, merged };
     write_checked(&root.join(CACHE_DIR).join(TIMELINE_FILE), &file)
 }
 
-/// A value encoded with postcard and followed by the xxh3-64 of the encoding,
-/// read back; `None` if the file is missing, damaged or of another shape.
+/// What every cache file but `articles.bin` (which has its own header)
+/// starts with: the cache format and the version of briefing that wrote it.
+#[derive(Serialize, Deserialize, PartialEq)]
+struct FileHeader<'a> {
+    format: u32,
+    version: &'a str,
+}
+
+/// This build's `FileHeader`.
+const HEADER: FileHeader = FileHeader {
+    format: FORMAT,
+    version: env!("CARGO_PKG_VERSION"),
+};
+
+/// A value written by [`write_checked`], read back; `None` if the file is
+/// missing, damaged, of another format or version of briefing, or of
+/// another shape.
 fn read_checked<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
     let bytes = fs::read(path).ok()?;
     let (body, checksum) = bytes.split_last_chunk::<8>()?;
     if xxh3_64(body).to_le_bytes() != *checksum {
         return None;
     }
-    postcard::from_bytes(body).ok()
+    let (header, value) = postcard::take_from_bytes::<FileHeader>(body).ok()?;
+    if header != HEADER {
+        return None;
+    }
+    postcard::from_bytes(value).ok()
 }
 
-/// Writes what [`read_checked`] reads, atomically.
+/// Writes `value` atomically: `HEADER`, the value, both encoded with
+/// postcard, then the xxh3-64 of the encoding.
 fn write_checked(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
-    let mut bytes = postcard::to_stdvec(value)?;
+    let mut bytes = postcard::to_stdvec(&HEADER)?;
+    bytes.extend(postcard::to_stdvec(value)?);
     let checksum = xxh3_64(&bytes);
     bytes.extend_from_slice(&checksum.to_le_bytes());
     write_atomically(path, |file| Ok(file.write_all(&bytes)?))
@@ -602,6 +587,33 @@ mod tests {
         assert!(!ok, "truncated entry");
         assert_eq!(entries.keys().copied().collect::<Vec<_>>(), [1]);
         assert_eq!(read_frames(&file[..sound], 7).0.len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn a_small_cache_file_is_read_only_by_its_own_format_and_version() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("x.bin");
+        write_checked(&path, &(7u32, "seven"))?;
+        assert_eq!(read_checked::<(u32, String)>(&path), Some((7, "seven".to_string())));
+        for header in [
+            FileHeader {
+                format: FORMAT + 1,
+                ..HEADER
+            },
+            FileHeader {
+                version: "0.0.0-other",
+                ..HEADER
+            },
+        ] {
+            // Checksummed as `write_checked` does: only the header differs.
+            let mut bytes = postcard::to_stdvec(&header)?;
+            bytes.extend(postcard::to_stdvec(&(7u32, "seven"))?);
+            let checksum = xxh3_64(&bytes);
+            bytes.extend_from_slice(&checksum.to_le_bytes());
+            fs::write(&path, &bytes)?;
+            assert_eq!(read_checked::<(u32, String)>(&path), None);
+        }
         Ok(())
     }
 
