@@ -349,12 +349,7 @@ impl Staging {
             // Whatever the folder holds there is unlinked first (see
             // `write_file`).
             if self.reused || target.exists() {
-                match fs::remove_file(&target) {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                        return Err(e).with_context(|| format!("cannot replace {}", target.display()));
-                    }
-                    _ => {}
-                }
+                remove_if_there(&target).with_context(|| format!("cannot replace {}", target.display()))?;
             }
             let linked = fs::hard_link(&from, &target).is_ok();
             if !linked {
@@ -447,12 +442,7 @@ impl Drop for Staging {
 /// cost an add-one rebuild.
 fn write_file(target: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<fs::Metadata> {
     if replace {
-        match fs::remove_file(target) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("cannot replace {}", target.display()));
-            }
-            _ => {}
-        }
+        remove_if_there(target).with_context(|| format!("cannot replace {}", target.display()))?;
     }
     // The metadata comes from the open file (no second walk of the path).
     fs::OpenOptions::new()
@@ -466,18 +456,21 @@ fn write_file(target: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<fs::
         .with_context(|| format!("cannot write {}", target.display()))
 }
 
+/// Removes the file at `path`; one already gone is no error.
+fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
 /// Removes the files of `listed` (what `dir` holds, paths relative to it)
 /// that are not in `keep`, then the folders that left empty.
 fn remove_listed(dir: &Path, listed: &[String], keep: &FxHashSet<&str>) -> anyhow::Result<()> {
     let mut folders = BTreeSet::new();
     for path in listed.iter().filter(|p| !keep.contains(p.as_str())) {
         let target = dir.join(safe_relative(path)?);
-        match fs::remove_file(&target) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("cannot remove {}", target.display()));
-            }
-            _ => {}
-        }
+        remove_if_there(&target).with_context(|| format!("cannot remove {}", target.display()))?;
         folders.extend(
             target
                 .ancestors()
