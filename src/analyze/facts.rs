@@ -84,8 +84,13 @@ impl<T> PerPassage<T> {
     /// The list of passage `passage`, if there is one.
     pub fn get(&self, passage: usize) -> Option<&[T]> {
         let end = *self.ends.get(passage)?;
-        let start = passage.checked_sub(1).map_or(0, |p| self.ends[p]);
-        self.values.get(start..end)
+        self.values.get(self.start(passage)..end)
+    }
+
+    /// Where passage `passage`'s list starts in `values`: where the one
+    /// before ends.
+    fn start(&self, passage: usize) -> usize {
+        passage.checked_sub(1).map_or(0, |p| self.ends[p])
     }
 
     /// Each passage's list, in order.
@@ -104,8 +109,7 @@ impl<T> std::ops::Index<usize> for PerPassage<T> {
     type Output = [T];
 
     fn index(&self, passage: usize) -> &[T] {
-        let start = passage.checked_sub(1).map_or(0, |p| self.ends[p]);
-        &self.values[start..self.ends[passage]]
+        &self.values[self.start(passage)..self.ends[passage]]
     }
 }
 
@@ -143,7 +147,7 @@ pub struct Report {
 ///
 /// The numbers, in order: the passages' mentions (how many passages; for
 /// each, how many mentions, then each mention's start, length and topic);
-/// their term counts (how many passages; for each, how many terms, then
+/// their term counts (how many in all, how many passages; for each, how many terms, then
 /// each term, as the difference from the one before as they are sorted, and
 /// its count); the reports (how many; for each, the date's year zigzagged,
 /// month and day, 0 for none, the passage, the sentence's start and length,
