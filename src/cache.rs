@@ -34,8 +34,9 @@
 use crate::analyze::facts::{ArticleFacts, FactsRef};
 use crate::analyze::timeline::Merged;
 use crate::diagnostics::Diagnostic;
+use crate::output::remove_if_there;
 use crate::parse::{Article, ArticleHead, ArticleHeadRef, EncodedContent};
-use crate::search::ArticlePostings;
+use crate::search::{ArticlePostings, SegmentRecord, Segments};
 use crate::source::Stamp;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -55,7 +56,7 @@ const TIMELINE_FILE: &str = "timeline.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
-const FORMAT: u32 = 13;
+const FORMAT: u32 = 14;
 
 /// A 128-bit fingerprint.
 pub type Key = u128;
@@ -438,37 +439,80 @@ impl SourceStamps {
     }
 }
 
-/// The search index's article postings as the last build left them (see
-/// [`ArticlePostings`]), for articles cached under `settings`.
+/// The search index's segments as the last build left them (see
+/// [`search::Segments`]), for articles cached under `settings`.
 #[derive(Serialize, Deserialize)]
 struct SearchFile {
     search_format: u32,
     settings: Key,
+    segments: Vec<SegmentRecord>,
+}
+
+/// The postings of one segment of the search index (`search-<first>.bin`).
+#[derive(Serialize, Deserialize)]
+struct SegmentFile {
+    search_format: u32,
+    settings: Key,
+    first: u32,
     postings: ArticlePostings,
 }
 
-/// The postings an earlier build saved for articles read with `settings`, or
-/// none. Any sound file will do: it names the articles it covers.
-pub fn load_postings(root: &Path, settings: Key) -> ArticlePostings {
+fn segment_path(root: &Path, first: u32) -> PathBuf {
+    root.join(CACHE_DIR).join(format!("search-{first}.bin"))
+}
+
+/// The segments an earlier build's search index wrote, for articles read
+/// with `settings`, or none.
+pub fn load_search(root: &Path, settings: Key) -> Vec<SegmentRecord> {
     match read_checked::<SearchFile>(&root.join(CACHE_DIR).join(SEARCH_FILE)) {
-        Some(file) if file.search_format == crate::search::FORMAT && file.settings == settings => {
-            if file.postings.is_sound() {
-                file.postings
-            } else {
-                ArticlePostings::default()
-            }
+        Some(file) if file.search_format == crate::search::FORMAT && file.settings == settings => file.segments,
+        _ => Vec::new(),
+    }
+}
+
+/// The postings an earlier build saved of the segment that starts at
+/// `first`, for articles read with `settings`, or none. Any sound file will
+/// do: it names the articles it covers.
+pub fn load_segment(root: &Path, settings: Key, first: u32) -> ArticlePostings {
+    match read_checked::<SegmentFile>(&segment_path(root, first)) {
+        Some(file)
+            if file.search_format == crate::search::FORMAT
+                && file.settings == settings
+                && file.first == first
+                && file.postings.is_sound() =>
+        {
+            file.postings
         }
         _ => ArticlePostings::default(),
     }
 }
 
-pub fn save_postings(root: &Path, settings: Key, postings: ArticlePostings) -> anyhow::Result<()> {
-    let file = SearchFile {
-        search_format: crate::search::FORMAT,
-        settings,
-        postings,
-    };
-    write_checked(&root.join(CACHE_DIR).join(SEARCH_FILE), &file)
+/// Saves what a build's search index left (`now`), where it differs from
+/// what the cache held (`known`: its segments), and removes the postings of
+/// segments that are gone.
+pub fn save_search(root: &Path, settings: Key, known: &[SegmentRecord], now: &Segments) -> anyhow::Result<()> {
+    for (first, postings) in &now.changed {
+        let file = SegmentFile {
+            search_format: crate::search::FORMAT,
+            settings,
+            first: *first,
+            postings: postings.clone(),
+        };
+        write_checked(&segment_path(root, *first), &file)?;
+    }
+    if known != now.segments {
+        let file = SearchFile {
+            search_format: crate::search::FORMAT,
+            settings,
+            segments: now.segments.clone(),
+        };
+        write_checked(&root.join(CACHE_DIR).join(SEARCH_FILE), &file)?;
+        let live: Vec<u32> = now.segments.iter().map(|s| s.first).collect();
+        for old in known.iter().filter(|s| !live.contains(&s.first)) {
+            remove_if_there(&segment_path(root, old.first))?;
+        }
+    }
+    Ok(())
 }
 
 /// How the last build merged the timeline's reports into events, for
@@ -629,21 +673,43 @@ mod tests {
                 ("none".into(), 0, Coded::default()),
             ],
         };
-        save_postings(dir.path(), 7, postings.clone())?;
-        assert_eq!(load_postings(dir.path(), 7), postings);
+        let segment = |first: u32| SegmentRecord {
+            first,
+            key: u128::from(first) + 1,
+            shards: vec!["7175".into(), "7363".into()],
+        };
+        let save = |known: &[SegmentRecord], segments: Vec<SegmentRecord>, postings: &ArticlePostings| {
+            let changed = vec![(segments[0].first, postings.clone())];
+            save_search(dir.path(), 7, known, &Segments { segments, changed })
+        };
+        save(&[], vec![segment(0), segment(12)], &postings)?;
+        assert_eq!(load_search(dir.path(), 7), [segment(0), segment(12)]);
+        assert_eq!(load_segment(dir.path(), 7, 0), postings);
+        assert_eq!(load_search(dir.path(), 8), [], "other settings");
         assert_eq!(
-            load_postings(dir.path(), 8),
+            load_segment(dir.path(), 8, 0),
             ArticlePostings::default(),
             "other settings"
+        );
+        assert_eq!(
+            load_segment(dir.path(), 7, 12),
+            ArticlePostings::default(),
+            "never saved"
         );
         // Text that passed the checksum but is not postings is not used: it
         // would go into the site's scripts.
         for text in ["1,2,3", "1,,2", "01,2", "1,2</script>", "12345678901,1", "1,2,"] {
             let mut odd = postings.clone();
             odd.terms[0].2 = Coded(text.into());
-            save_postings(dir.path(), 7, odd)?;
-            assert_eq!(load_postings(dir.path(), 7), ArticlePostings::default(), "{text}");
+            save(&[], vec![segment(0)], &odd)?;
+            assert_eq!(load_segment(dir.path(), 7, 0), ArticlePostings::default(), "{text}");
         }
+        // The postings of a segment that is gone are removed with it.
+        save(&[], vec![segment(0), segment(12)], &postings)?;
+        fs::copy(segment_path(dir.path(), 0), segment_path(dir.path(), 12))?;
+        save(&[segment(0), segment(12)], vec![segment(0)], &postings)?;
+        assert!(!segment_path(dir.path(), 12).exists());
+        assert_eq!(load_search(dir.path(), 7), [segment(0)]);
         Ok(())
     }
 

@@ -485,11 +485,16 @@ pub fn build_with_progress(options: &BuildOptions, progress: Progress) -> anyhow
             briefing: &loaded.briefing,
             previous: &|path, key| staging.has(path, key),
         };
-        let earlier = cache::load_postings(root, loaded.article_settings);
-        search::index(&input, earlier, &emit).map(|postings| {
+        let settings = loaded.article_settings;
+        let known = cache::load_search(root, settings);
+        let earlier = search::Earlier {
+            segments: &known,
+            postings: &|first| cache::load_segment(root, settings, first),
+        };
+        search::index(&input, &earlier, &emit).map(|segments| {
             // The cache only saves time: a build goes on without it.
-            postings
-                .and_then(|p| cache::save_postings(root, loaded.article_settings, p).err())
+            cache::save_search(root, settings, &known, &segments)
+                .err()
                 .map(|e| cache::not_updated(&e))
         })
     };

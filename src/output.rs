@@ -457,7 +457,7 @@ fn write_file(target: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<fs::
 }
 
 /// Removes the file at `path`; one already gone is no error.
-fn remove_if_there(path: &Path) -> std::io::Result<()> {
+pub(crate) fn remove_if_there(path: &Path) -> std::io::Result<()> {
     match fs::remove_file(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         other => other,

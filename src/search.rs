@@ -13,17 +13,29 @@
 //! few hundred files. Each is one call, `briefingSearch("<name>",<JSON>);`,
 //! so the page loads it with a `<script>` element, from a server or from disk
 //! alike:
-//! - `meta.js`: `{"format","records","chunk","prefix","shards"}`, the shards
-//!   being every term shard written;
-//! - `t/<shard>.js`: `{"<term>":[id,weight,Δid,weight,…]}`, the terms whose
-//!   first [`PREFIX`] characters are the shard (see [`shard_key`]), each with
-//!   the records it is in (ids ascending, each after the first as the
-//!   difference from the one before) and its weight in each;
+//! - `meta.js`: `{"format","records","chunk","prefix","segments"}`, the
+//!   segments being `[name, first id, shard prefix, [shard, …]]`, each with
+//!   every term shard it has;
+//! - `t/<segment>-<shard>.js`: `{"<term>":[id,weight,Δid,weight,…]}`, the
+//!   terms of one segment's records whose first characters (the segment's
+//!   shard prefix) are the shard (see [`shard_key`]), each with the records
+//!   of the segment it is in (ids from the segment's first, ascending, each
+//!   after the first as the difference from the one before: a segment's
+//!   files do not change when the records before it do) and its weight in
+//!   each. A term's postings are those of every segment, in segment order;
 //! - `d/<n>.js`: records `n × CHUNK …` in id order, each
 //!   `{"u":url,"t":title,"k":kind,"a":about,"p":[[anchor,label,text],…]}`.
 //!
+//! The records are split into segments (see [`segments`]): the articles in
+//! runs of [`SEGMENT`] records, whole runs of [`MERGED`] of those as one,
+//! then the topics and glossary terms (`x`). An article arriving at the end
+//! changes only the last segment's shard files: the others are kept by
+//! their keys without their postings being read (a rebuild of 10,000
+//! articles read, copied and wrote 11 MB of postings for one new article).
+//!
 //! Reads no files and writes none: the caller writes the returned pages
-//! through `Staging`, which keeps every file whose bytes did not change.
+//! through `Staging`, which keeps every file whose bytes did not change, and
+//! hands in and saves the postings of the segments (see [`Segments`]).
 
 use crate::analyze::Briefing;
 use crate::cache::Key;
@@ -43,16 +55,67 @@ use xxhash_rust::xxh3::Xxh3;
 /// Where the index goes in the output folder.
 pub const DATA_DIR: &str = "search/data";
 
-/// Bump when the files' layout or meaning changes; the page checks it.
-pub const FORMAT: u32 = 1;
+/// Bump when the files' layout or meaning changes.
+pub const FORMAT: u32 = 2;
+
+/// Article records per segment of the index: an article arriving at the end
+/// rewrites the shard files of its segment, which holds at most this many.
+#[cfg(not(test))]
+pub const SEGMENT: usize = 512;
+#[cfg(test)]
+pub const SEGMENT: usize = 4;
+
+/// Once the articles fill this many segments in a row, the run becomes one
+/// segment: a query loads a shard of every segment, so their number stays
+/// small (28 at most at 100,000 articles). The articles of the run are
+/// gathered once more when it closes, once every 8,192 arrivals.
+#[cfg(not(test))]
+pub const MERGED: usize = 16;
+#[cfg(test)]
+pub const MERGED: usize = 3;
+
+/// The segments of `articles` article records, in id order: runs of
+/// `SEGMENT × MERGED` records, then of `SEGMENT`, the last perhaps shorter.
+/// Depends on the count alone, so a rebuild cuts as a build from nothing does.
+pub fn segments(articles: usize) -> Vec<std::ops::Range<usize>> {
+    let merged = SEGMENT * MERGED;
+    let closed = articles / merged * merged;
+    let mut out: Vec<std::ops::Range<usize>> = (0..closed).step_by(merged).map(|s| s..s + merged).collect();
+    out.extend(
+        (closed..articles)
+            .step_by(SEGMENT)
+            .map(|s| s..(s + SEGMENT).min(articles)),
+    );
+    out
+}
+
+/// The name of the segment of the topics and glossary terms.
+const TAIL_SEGMENT: &str = "x";
+
+/// The characters a segment's shards are named by: `PREFIX` for a merged
+/// segment, `SHORT_PREFIX` for the others (see `SHORT_PREFIX`).
+fn segment_prefix(range: &std::ops::Range<usize>) -> usize {
+    if range.len() >= SEGMENT * MERGED {
+        PREFIX
+    } else {
+        SHORT_PREFIX
+    }
+}
 
 /// Records per chunk file: the page loads the chunk of each result it shows,
 /// so a chunk is small (64 synthetic articles are about 250 KB of text).
 pub const CHUNK: usize = 64;
 
 /// A term's shard is named by its first `PREFIX` characters: few enough files
-/// to write quickly, and a query loads only the shards of its words.
+/// to write quickly, and a query loads only the shards of its words. A word
+/// this long finds every term it starts; a shorter one, only itself.
 pub const PREFIX: usize = 2;
+
+/// The shards of a segment of `SEGMENT` records, and of the topics and terms,
+/// are named by the first character alone: an arrival rewrites the files of
+/// the last segment, a few dozen rather than the 160 two-character shards of
+/// English text.
+const SHORT_PREFIX: usize = 1;
 
 /// Records whose terms are gathered at a time (see `index`); small in unit
 /// tests, so that the bundled briefing spans several blocks. A block's term
@@ -223,10 +286,10 @@ pub fn record_terms<'r>(record: &'r Record, weights: &mut FxHashMap<Cow<'r, str>
     weights.drain().collect()
 }
 
-/// The shard a term goes in: the lowercase hex of its first `PREFIX`
+/// The shard a term goes in: the lowercase hex of its first `prefix`
 /// characters' UTF-8 bytes ("ipoi" → "6970"), safe as a file name anywhere.
-pub fn shard_key(term: &str) -> String {
-    let end = term.char_indices().nth(PREFIX).map_or(term.len(), |(i, _)| i);
+pub fn shard_key(term: &str, prefix: usize) -> String {
+    let end = term.char_indices().nth(prefix).map_or(term.len(), |(i, _)| i);
     let mut key = String::with_capacity(end * 2);
     for byte in term[..end].bytes() {
         let _ = write!(key, "{byte:02x}");
@@ -266,6 +329,7 @@ impl Coded {
 
     /// The numbers, in order, or `None` if the text is not a list of
     /// numbers of 32 bits.
+    #[cfg(test)]
     fn numbers(&self) -> Option<Vec<u32>> {
         if self.0.is_empty() {
             return Some(Vec::new());
@@ -329,11 +393,12 @@ impl Coded {
     }
 }
 
-/// The postings of the article records as a build left them, for the next
-/// build to start from (the build cache keeps them). Articles arrive at the
-/// end of the content order, so the next build takes every posting of the
-/// articles before the first one that changed, and gathers terms only from
-/// there on: adding one article to 10,000 gathers the terms of one.
+/// The postings of one segment's article records as a build left them, for
+/// the next build to start from (the build cache keeps them). Articles
+/// arrive at the end of the content order, so the next build takes every
+/// posting of the segment's articles before the first one that changed, and
+/// gathers terms only from there on: adding one article gathers the terms of
+/// one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ArticlePostings {
     /// Each article record's source key, in id order.
@@ -347,6 +412,46 @@ impl ArticlePostings {
     pub fn is_sound(&self) -> bool {
         self.terms.par_iter().all(|(_, _, coded)| coded.is_sound())
     }
+}
+
+/// What a build wrote of one segment of articles: enough for the next build
+/// to keep its shard files without reading its postings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SegmentRecord {
+    /// The segment's first record id (its name).
+    pub first: u32,
+    /// What its files were made from (`segment_key`).
+    pub key: Key,
+    /// Its shard files' keys, sorted.
+    pub shards: Vec<String>,
+}
+
+/// What the build cache holds of an earlier build's index.
+pub struct Earlier<'a> {
+    /// The segments it wrote.
+    pub segments: &'a [SegmentRecord],
+    /// The postings of the segment that starts at an id, or none: read only
+    /// for a segment whose files are made again.
+    pub postings: &'a (dyn Fn(u32) -> ArticlePostings + Sync),
+}
+
+impl Earlier<'_> {
+    /// Nothing from an earlier build.
+    pub fn none() -> Earlier<'static> {
+        Earlier {
+            segments: &[],
+            postings: &|_| ArticlePostings::default(),
+        }
+    }
+}
+
+/// What `index` leaves for the next build.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Segments {
+    /// Every segment of articles, in id order.
+    pub segments: Vec<SegmentRecord>,
+    /// The postings of each segment whose postings changed, by first id.
+    pub changed: Vec<(u32, ArticlePostings)>,
 }
 
 /// Adds the terms of `records` (ids from `first` on, ascending and above
@@ -386,46 +491,61 @@ fn gather<'r>(parts: &mut [PostingMap<'r>], records: &'r [Record<'r>], first: u3
     }
 }
 
-/// A term's postings as a shard file holds them: the articles' (kept across
-/// builds, as text) and then the topics' and glossary terms' (gathered every
-/// build, their first id coded from the articles' last).
-struct ShardPostings<'p> {
-    articles: &'p str,
-    rest: Vec<u32>,
-}
-
-/// A shard file: `briefingSearch("t/<key>",{"<term>":[…],…});`, written by
-/// hand to copy each term's article postings as they are (see `Coded`);
-/// serde_json writes the same bytes for the same terms and numbers, which
-/// a test checks.
-fn shard_file(key: &str, terms: &[(&str, ShardPostings)]) -> anyhow::Result<Page> {
-    let name = format!("t/{key}");
-    let size: usize = terms
-        .iter()
-        .map(|(t, p)| t.len() + p.articles.len() + 8 * p.rest.len() + 8)
-        .sum();
+/// A shard file: `briefingSearch("t/<segment>-<key>",{"<term>":[…],…});`,
+/// written by hand to copy each term's postings as they are (see `Coded`);
+/// serde_json writes the same bytes for the same terms and numbers, which a
+/// test checks.
+fn shard_file(segment: &str, key: &str, terms: &[(&str, &str)]) -> anyhow::Result<Page> {
+    let name = format!("t/{segment}-{key}");
+    let size: usize = terms.iter().map(|(t, p)| t.len() + p.len() + 8).sum();
     let mut bytes = Vec::with_capacity(size + 32);
     bytes.extend_from_slice(b"briefingSearch(");
     serde_json::to_writer(&mut bytes, &name)?;
     bytes.extend_from_slice(b",{");
-    let mut digits = itoa::Buffer::new();
     for (i, (term, postings)) in terms.iter().enumerate() {
         if i > 0 {
             bytes.push(b',');
         }
         serde_json::to_writer(&mut bytes, term)?;
         bytes.extend_from_slice(b":[");
-        bytes.extend_from_slice(postings.articles.as_bytes());
-        for (j, n) in postings.rest.iter().enumerate() {
-            if j > 0 || !postings.articles.is_empty() {
-                bytes.push(b',');
-            }
-            bytes.extend_from_slice(digits.format(*n).as_bytes());
-        }
+        bytes.extend_from_slice(postings.as_bytes());
         bytes.push(b']');
     }
     bytes.extend_from_slice(b"});\n");
-    Ok(Page::new(format!("{DATA_DIR}/{name}.js"), bytes))
+    Ok(Page::new(shard_path(segment, key), bytes))
+}
+
+/// Where a segment's shard file goes.
+fn shard_path(segment: &str, key: &str) -> String {
+    format!("{DATA_DIR}/t/{segment}-{key}.js")
+}
+
+/// Emits the shard files of one segment's postings, by the first `prefix`
+/// characters of each term (with `key`, if the segment has one), and returns
+/// their keys, sorted.
+fn emit_shards(
+    segment: &str,
+    prefix: usize,
+    parts: &[PostingMap],
+    key: Option<Key>,
+    emit: Emit,
+) -> anyhow::Result<Vec<String>> {
+    let mut shards: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
+    for (term, (_, coded)) in parts.iter().flatten() {
+        shards
+            .entry(shard_key(term, prefix))
+            .or_default()
+            .push((term, &coded.0));
+    }
+    shards.par_iter_mut().try_for_each(|(shard, terms)| {
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let page = shard_file(segment, shard, terms)?;
+        emit(match key {
+            Some(key) => page.with_key(key),
+            None => page,
+        })
+    })?;
+    Ok(shards.into_keys().collect())
 }
 
 /// What `meta.js` holds.
@@ -435,7 +555,8 @@ struct Meta<'a> {
     records: usize,
     chunk: usize,
     prefix: usize,
-    shards: Vec<&'a str>,
+    /// Each segment's name, first id, shard prefix and shards, in id order.
+    segments: Vec<(String, usize, usize, &'a [String])>,
 }
 
 /// A record as a chunk file holds it.
@@ -466,7 +587,7 @@ pub struct SearchInput<'a> {
     /// Each article's source fingerprint (same index as `articles`).
     pub article_keys: &'a [Key],
     pub briefing: &'a Briefing,
-    /// Which chunk files need not be written again.
+    /// Which chunk and shard files need not be written again.
     pub previous: Previous<'a>,
 }
 
@@ -483,15 +604,30 @@ fn chunk_key(settings: Key, number: usize, article_keys: &[Key]) -> Key {
     hasher.digest128()
 }
 
+/// What a segment of articles' shard files are made from: the settings, the
+/// segment's place and each of its articles' source.
+fn segment_key(settings: Key, range: &std::ops::Range<usize>, article_keys: &[Key]) -> Key {
+    let mut hasher = Xxh3::new();
+    hasher.update(b"segment");
+    hasher.update(&settings.to_le_bytes());
+    hasher.update(&(range.start as u64).to_le_bytes());
+    hasher.update(&(range.end as u64).to_le_bytes());
+    for key in article_keys {
+        hasher.update(&key.to_le_bytes());
+    }
+    hasher.digest128()
+}
+
 /// Builds the search index of the whole briefing, handing its files to
-/// `emit`, and returns the articles' postings for the next build to start
-/// from, or `None` when they are `earlier`'s (the same articles). `earlier`
-/// is what an earlier build returned (or nothing): its postings are taken
-/// for the articles up to the first whose source key differs. Records are
-/// made in a fixed order and every map is sorted before it is written, which
-/// keeps two builds' indexes byte-identical, whatever `earlier` held. A chunk
-/// of articles the previous site holds unchanged is not written again.
-pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyhow::Result<Option<ArticlePostings>> {
+/// `emit`, and returns what the next build starts from. A segment of
+/// articles whose files the previous site holds unchanged (by the segment's
+/// key) is kept as it is, its postings not read; any other is made from
+/// `earlier`'s postings of its articles up to the first whose source key
+/// differs, and from the records of the rest. Records are made in a fixed
+/// order and every map is sorted before it is written, which keeps two
+/// builds' indexes byte-identical, whatever `earlier` held. A chunk of
+/// articles the previous site holds unchanged is not written again.
+pub fn index(input: &SearchInput, earlier: &Earlier, emit: Emit) -> anyhow::Result<Segments> {
     let SearchInput {
         config,
         articles,
@@ -503,74 +639,36 @@ pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyho
     let article_count = u32::try_from(articles.len())?;
     let total = article_count as usize + tail.len();
     u32::try_from(total)?;
+    // The settings' `Debug` text is long with many topics: hashed once here.
+    let settings = crate::cache::settings_key(&[config, &FORMAT, &CHUNK]);
 
-    // Postings, term by term: record ids ascending, each after the first as
-    // the difference from the one before, each with the term's weight in the
-    // record. Those of the unchanged articles come from `earlier`.
-    let reused = earlier
-        .articles
-        .iter()
-        .zip(article_keys)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let unchanged = reused == earlier.articles.len() && reused == articles.len();
-    let fresh: Vec<Record> = articles[reused..].par_iter().map(article_record).collect();
-    let mut parts: Vec<PostingMap> = (0..MERGE_PARTS).map(|_| FxHashMap::default()).collect();
-    for (term, last, coded) in earlier.terms {
-        if let Some(postings) = coded.before(last, reused as u32) {
-            parts[merge_part(&term)].insert(Cow::Owned(term), postings);
-        }
-    }
-    gather(&mut parts, &fresh, reused as u32);
-    // The topics and terms, gathered apart so that the articles' postings
-    // stay as the next build needs them.
+    let ranges = segments(articles.len());
+    let made: Vec<(SegmentRecord, Option<ArticlePostings>)> = ranges
+        .par_iter()
+        .map(|range| article_segment(input, settings, range.clone(), earlier, emit))
+        .collect::<anyhow::Result<_>>()?;
+    // The topics and terms: a few records, gathered every build.
     let mut rest: Vec<PostingMap> = (0..MERGE_PARTS).map(|_| FxHashMap::default()).collect();
-    gather(&mut rest, &tail, article_count);
-    // The tail's postings are few: as numbers, to re-code their first id.
-    let rest: FxHashMap<Cow<str>, Vec<u32>> = rest
-        .into_iter()
-        .flatten()
-        .map(|(term, (_, coded))| (term, coded.numbers().unwrap_or_default()))
+    gather(&mut rest, &tail, 0);
+    let tail_shards = emit_shards(TAIL_SEGMENT, SHORT_PREFIX, &rest, None, emit)?;
+
+    let mut listed: Vec<(String, usize, usize, &[String])> = made
+        .iter()
+        .zip(&ranges)
+        .map(|((segment, _), range)| {
+            let first = range.start;
+            (first.to_string(), first, segment_prefix(range), &segment.shards[..])
+        })
         .collect();
-
-    let mut shards: BTreeMap<String, Vec<(&str, ShardPostings)>> = BTreeMap::new();
-    for (term, (last, coded)) in parts.iter().flatten() {
-        let mut more = Vec::new();
-        if let Some(tail_coded) = rest.get(term) {
-            // The first tail id was coded from 0: from the articles' last instead.
-            more.extend_from_slice(tail_coded);
-            more[0] -= last;
-        }
-        let postings = ShardPostings {
-            articles: &coded.0,
-            rest: more,
-        };
-        shards.entry(shard_key(term)).or_default().push((term, postings));
-    }
-    for (term, coded) in &rest {
-        if !parts[merge_part(term)].contains_key(term) {
-            let postings = ShardPostings {
-                articles: "",
-                rest: coded.clone(),
-            };
-            shards.entry(shard_key(term)).or_default().push((term, postings));
-        }
-    }
-
+    listed.push((TAIL_SEGMENT.to_string(), articles.len(), SHORT_PREFIX, &tail_shards));
     let meta = Meta {
         format: FORMAT,
         records: total,
         chunk: CHUNK,
         prefix: PREFIX,
-        shards: shards.keys().map(String::as_str).collect(),
+        segments: listed,
     };
     emit(data_file("meta", &meta)?)?;
-    shards.into_par_iter().try_for_each(|(key, mut terms)| {
-        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        emit(shard_file(&key, &terms)?)
-    })?;
-    // The settings' `Debug` text is long with many topics: hashed once here.
-    let settings = crate::cache::settings_key(&[config, &FORMAT, &CHUNK]);
     (0..total.div_ceil(CHUNK)).into_par_iter().try_for_each(|n| {
         let path = format!("{DATA_DIR}/d/{n}.js");
         let sources = article_keys.get(n * CHUNK..(n + 1) * CHUNK);
@@ -606,18 +704,67 @@ pub fn index(input: &SearchInput, earlier: ArticlePostings, emit: Emit) -> anyho
             None => page,
         })
     })?;
-    if unchanged {
-        return Ok(None);
+    let mut out = Segments::default();
+    for (segment, postings) in made {
+        if let Some(postings) = postings {
+            out.changed.push((segment.first, postings));
+        }
+        out.segments.push(segment);
     }
-    let terms = parts
-        .into_iter()
-        .flatten()
-        .map(|(term, (last, coded))| (term.into_owned(), last, coded))
+    Ok(out)
+}
+
+/// The shard files of the articles `range`: kept, when the previous site
+/// holds every one as `earlier` lists them; else made, from `earlier`'s
+/// postings of the segment as far as they hold, and from the records of the
+/// rest. Returns what was written, and the segment's postings when they are
+/// not `earlier`'s.
+fn article_segment(
+    input: &SearchInput,
+    settings: Key,
+    range: std::ops::Range<usize>,
+    earlier: &Earlier,
+    emit: Emit,
+) -> anyhow::Result<(SegmentRecord, Option<ArticlePostings>)> {
+    let first = u32::try_from(range.start)?;
+    let name = first.to_string();
+    let keys = &input.article_keys[range.clone()];
+    let key = segment_key(settings, &range, keys);
+    if let Some(known) = earlier.segments.iter().find(|s| s.first == first && s.key == key) {
+        let paths: Vec<String> = known.shards.iter().map(|shard| shard_path(&name, shard)).collect();
+        if paths.iter().all(|path| (input.previous)(path, key)) {
+            for path in paths {
+                emit(Page::kept(path, key))?;
+            }
+            return Ok((known.clone(), None));
+        }
+    }
+    let cached = (earlier.postings)(first);
+    let reused = cached.articles.iter().zip(keys).take_while(|(a, b)| a == b).count();
+    let unchanged = reused == cached.articles.len() && reused == keys.len();
+    // Ids from the segment's first.
+    let cut = reused as u32;
+    let fresh: Vec<Record> = input.articles[range.start + reused..range.end]
+        .par_iter()
+        .map(article_record)
         .collect();
-    Ok(Some(ArticlePostings {
-        articles: article_keys.to_vec(),
-        terms,
-    }))
+    let mut parts: Vec<PostingMap> = (0..MERGE_PARTS).map(|_| FxHashMap::default()).collect();
+    for (term, last, coded) in cached.terms {
+        if let Some(postings) = coded.before(last, cut) {
+            parts[merge_part(&term)].insert(Cow::Owned(term), postings);
+        }
+    }
+    gather(&mut parts, &fresh, cut);
+    let shards = emit_shards(&name, segment_prefix(&range), &parts, Some(key), emit)?;
+    let postings = (!unchanged).then(|| ArticlePostings {
+        articles: keys.to_vec(),
+        terms: parts
+            .into_iter()
+            .flatten()
+            .map(|(term, (last, coded))| (term.into_owned(), last, coded))
+            .collect(),
+    });
+    Ok((SegmentRecord { first, key, shards }, postings))
 }
 
 #[cfg(test)]
@@ -649,45 +796,14 @@ mod tests {
 
     #[test]
     fn a_shard_file_is_what_serde_json_writes() -> anyhow::Result<()> {
-        let (a, b) = (Coded("5,1,2,3".into()), Coded::default());
-        let terms = [
-            (
-                "dé\"j\u{1}à",
-                ShardPostings {
-                    articles: &a.0,
-                    rest: vec![9, 50],
-                },
-            ),
-            (
-                "ipoi",
-                ShardPostings {
-                    articles: &a.0,
-                    rest: Vec::new(),
-                },
-            ),
-            (
-                "quad",
-                ShardPostings {
-                    articles: &b.0,
-                    rest: vec![12, 50, 1, 5],
-                },
-            ),
-            (
-                "none",
-                ShardPostings {
-                    articles: &b.0,
-                    rest: Vec::new(),
-                },
-            ),
-        ];
-        let page = shard_file("6970", &terms)?;
-        assert_eq!(page.path, "search/data/t/6970.js");
+        let terms = [("dé\"j\u{1}à", "5,1,2,3"), ("ipoi", "9,50"), ("none", "")];
+        let page = shard_file("8192", "6970", &terms)?;
+        assert_eq!(page.path, "search/data/t/8192-6970.js");
         let mut expected = serde_json::Map::new();
-        expected.insert("dé\"j\u{1}à".into(), serde_json::json!([5, 1, 2, 3, 9, 50]));
-        expected.insert("ipoi".into(), serde_json::json!([5, 1, 2, 3]));
-        expected.insert("quad".into(), serde_json::json!([12, 50, 1, 5]));
+        expected.insert("dé\"j\u{1}à".into(), serde_json::json!([5, 1, 2, 3]));
+        expected.insert("ipoi".into(), serde_json::json!([9, 50]));
         expected.insert("none".into(), serde_json::json!([]));
-        let mut bytes = b"briefingSearch(\"t/6970\",".to_vec();
+        let mut bytes = b"briefingSearch(\"t/8192-6970\",".to_vec();
         // In the order given (serde_json's own map is sorted).
         bytes.push(b'{');
         for (i, (term, _)) in terms.iter().enumerate() {
@@ -701,6 +817,25 @@ mod tests {
         bytes.extend_from_slice(b"});\n");
         assert_eq!(String::from_utf8(page.bytes)?, String::from_utf8(bytes)?);
         Ok(())
+    }
+
+    #[test]
+    fn segments_are_runs_of_merged_segments_then_segments() {
+        let (small, big) = (SEGMENT, SEGMENT * MERGED);
+        assert!(segments(0).is_empty());
+        assert_eq!(segments(1), vec![0..1]);
+        assert_eq!(segments(small + 1), [0..small, small..small + 1]);
+        assert_eq!(segments(big - 1).len(), MERGED);
+        assert_eq!(segments(big), vec![0..big]);
+        assert_eq!(
+            segments(2 * big + small),
+            [0..big, big..2 * big, 2 * big..2 * big + small]
+        );
+        for n in 0..3 * big {
+            let cut = segments(n);
+            assert!(cut.windows(2).all(|w| w[0].end == w[1].start), "{n}");
+            assert_eq!(cut.last().map_or(0, |r| r.end), n);
+        }
     }
 
     fn bundled() -> anyhow::Result<crate::Loaded> {
@@ -744,9 +879,10 @@ mod tests {
             .map(Cow::into_owned)
             .collect();
         assert_eq!(got, ["india", "japan", "s", "13th", "moc", "ünïcode", "ipoi"]);
-        assert_eq!(shard_key("ipoi"), "6970");
-        assert_eq!(shard_key("x"), "78");
-        assert_eq!(shard_key("ünïcode"), "c3bc6e");
+        assert_eq!(shard_key("ipoi", 2), "6970");
+        assert_eq!(shard_key("ipoi", 1), "69");
+        assert_eq!(shard_key("x", 2), "78");
+        assert_eq!(shard_key("ünïcode", 2), "c3bc6e");
     }
 
     #[test]
@@ -777,47 +913,69 @@ mod tests {
 
     #[test]
     fn the_index_is_byte_identical_twice_and_finds_every_record_by_its_words() -> anyhow::Result<()> {
-        let loaded = bundled()?;
-        let files = files(&loaded)?;
-        assert_eq!(files, self::files(&loaded)?);
-        let records = records(&loaded.config, &loaded.articles, &loaded.briefing);
+        // One segment of articles, and several (one of them merged).
+        for loaded in [bundled()?, many(SEGMENT * MERGED + 2 * SEGMENT + 1)?] {
+            let files = files(&loaded)?;
+            assert_eq!(files, self::files(&loaded)?);
+            let records = records(&loaded.config, &loaded.articles, &loaded.briefing);
 
-        let meta = payload("search/data/meta.js", &files["search/data/meta.js"])?;
-        assert_eq!(meta["format"], FORMAT);
-        assert_eq!(meta["records"], records.len());
-        let shards: Vec<String> = serde_json::from_value(meta["shards"].clone())?;
-        let written: Vec<String> = files
-            .keys()
-            .filter_map(|p| p.strip_prefix("search/data/t/")?.strip_suffix(".js").map(String::from))
-            .collect();
-        assert_eq!(shards, written, "meta lists exactly the shards written");
+            let meta = payload("search/data/meta.js", &files["search/data/meta.js"])?;
+            assert_eq!(meta["format"], FORMAT);
+            assert_eq!(meta["records"], records.len());
+            let listed: Vec<(String, u32, usize, Vec<String>)> = serde_json::from_value(meta["segments"].clone())?;
+            let names: Vec<&str> = listed.iter().map(|(name, ..)| name.as_str()).collect();
+            let mut expected: Vec<String> = segments(loaded.articles.len())
+                .iter()
+                .map(|r| r.start.to_string())
+                .collect();
+            expected.push(TAIL_SEGMENT.into());
+            assert_eq!(names, expected);
+            let shard_paths: Vec<String> = listed
+                .iter()
+                .flat_map(|(name, _, _, shards)| shards.iter().map(move |shard| shard_path(name, shard)))
+                .collect();
+            let mut written: Vec<String> = files.keys().filter(|p| p.contains("/t/")).cloned().collect();
+            let mut sorted = shard_paths.clone();
+            sorted.sort();
+            written.sort();
+            assert_eq!(sorted, written, "meta lists exactly the shards written");
 
-        // Decode every posting back: each record's terms, with their weights.
-        let mut decoded: Vec<Vec<(String, u32)>> = vec![Vec::new(); records.len()];
-        for key in &shards {
-            let path = format!("search/data/t/{key}.js");
-            let terms: BTreeMap<String, Vec<u32>> = serde_json::from_value(payload(&path, &files[&path])?)?;
-            for (term, coded) in terms {
-                assert_eq!(shard_key(&term), *key, "{term} in the wrong shard");
-                let mut id = 0;
-                for pair in coded.chunks(2) {
-                    id += pair[0];
-                    decoded[id as usize].push((term.clone(), pair[1]));
+            // Decode every posting back: each record's terms, with their weights.
+            let mut decoded: Vec<Vec<(String, u32)>> = vec![Vec::new(); records.len()];
+            for ((segment, first, prefix, shards), range) in listed.iter().zip(
+                segments(loaded.articles.len())
+                    .into_iter()
+                    .chain(std::iter::once(loaded.articles.len()..records.len())),
+            ) {
+                assert_eq!(*first as usize, range.start);
+                assert_eq!(*prefix, if range.len() == SEGMENT * MERGED { PREFIX } else { 1 });
+                for key in shards {
+                    let path = shard_path(segment, key);
+                    let terms: BTreeMap<String, Vec<u32>> = serde_json::from_value(payload(&path, &files[&path])?)?;
+                    for (term, coded) in terms {
+                        assert_eq!(shard_key(&term, *prefix), *key, "{term} in the wrong shard");
+                        let mut id = *first;
+                        for pair in coded.chunks(2) {
+                            id += pair[0];
+                            assert!(range.contains(&(id as usize)), "{term}: {id} not in segment {segment}");
+                            decoded[id as usize].push((term.clone(), pair[1]));
+                        }
+                    }
                 }
             }
-        }
-        for (record, terms) in records.iter().zip(&mut decoded) {
-            terms.sort_unstable();
-            assert_eq!(*terms, sorted_terms(record), "{}", record.url);
-        }
+            for (record, terms) in records.iter().zip(&mut decoded) {
+                terms.sort_unstable();
+                assert_eq!(*terms, sorted_terms(record), "{}", record.url);
+            }
 
-        // Chunks hold the records in id order.
-        let chunk: Vec<serde_json::Value> =
-            serde_json::from_value(payload("search/data/d/0.js", &files["search/data/d/0.js"])?)?;
-        assert_eq!(chunk.len(), records.len().min(CHUNK));
-        assert_eq!(chunk[0]["u"], records[0].url);
-        assert_eq!(chunk[0]["p"][0][0], "p1");
-        assert_eq!(chunk[0]["p"][0][1], "¶1");
+            // Chunks hold the records in id order.
+            let chunk: Vec<serde_json::Value> =
+                serde_json::from_value(payload("search/data/d/0.js", &files["search/data/d/0.js"])?)?;
+            assert_eq!(chunk.len(), records.len().min(CHUNK));
+            assert_eq!(chunk[0]["u"], records[0].url);
+            assert_eq!(chunk[0]["p"][0][0], "p1");
+            assert_eq!(chunk[0]["p"][0][1], "¶1");
+        }
         Ok(())
     }
 
@@ -855,17 +1013,44 @@ mod tests {
         Ok(loaded)
     }
 
-    /// Every page `index` emits, with `previous` answering for kept ones.
-    fn emitted(loaded: &crate::Loaded, previous: Previous) -> anyhow::Result<Vec<Page>> {
-        Ok(emitted_from(loaded, previous, ArticlePostings::default())?.0)
+    /// What the build cache holds of a search index: its segments, and the
+    /// postings of each.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    struct Cached {
+        segments: Vec<SegmentRecord>,
+        postings: BTreeMap<u32, ArticlePostings>,
     }
 
-    /// `emitted`, starting from `earlier` postings; also what `index` returned.
+    impl Cached {
+        /// The cache after a build that left `now`.
+        fn after(&self, now: &Segments) -> Cached {
+            let mut postings = self.postings.clone();
+            for (first, changed) in &now.changed {
+                let mut changed = changed.clone();
+                changed.terms.sort_unstable();
+                postings.insert(*first, changed);
+            }
+            postings.retain(|first, _| now.segments.iter().any(|s| s.first == *first));
+            Cached {
+                segments: now.segments.clone(),
+                postings,
+            }
+        }
+    }
+
+    /// Every page `index` emits, with `previous` answering for kept ones.
+    fn emitted(loaded: &crate::Loaded, previous: Previous) -> anyhow::Result<Vec<Page>> {
+        Ok(emitted_from(loaded, previous, &Cached::default(), &Mutex::default())?.0)
+    }
+
+    /// `emitted`, starting from `earlier`; also what `index` returned. The
+    /// segments whose postings were read are added to `read`.
     fn emitted_from(
         loaded: &crate::Loaded,
         previous: Previous,
-        earlier: ArticlePostings,
-    ) -> anyhow::Result<(Vec<Page>, Option<ArticlePostings>)> {
+        earlier: &Cached,
+        read: &Mutex<Vec<u32>>,
+    ) -> anyhow::Result<(Vec<Page>, Segments)> {
         let pages = Mutex::new(Vec::new());
         let input = SearchInput {
             config: &loaded.config,
@@ -874,37 +1059,46 @@ mod tests {
             briefing: &loaded.briefing,
             previous,
         };
-        let mut postings = index(&input, earlier, &|page| {
+        let postings = |first: u32| {
+            if let Ok(mut read) = read.lock() {
+                read.push(first);
+            }
+            earlier.postings.get(&first).cloned().unwrap_or_default()
+        };
+        let from = Earlier {
+            segments: &earlier.segments,
+            postings: &postings,
+        };
+        let segments = index(&input, &from, &|page| {
             pages.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.push(page);
             Ok(())
         })?;
         let mut pages = pages.into_inner().map_err(|_| anyhow::anyhow!("poisoned"))?;
         pages.sort_by(|a, b| a.path.cmp(&b.path));
-        if let Some(postings) = &mut postings {
-            postings.terms.sort_unstable();
-        }
-        Ok((pages, postings))
+        Ok((pages, segments))
     }
 
-    /// What `index` returns from no earlier postings.
-    fn postings_of(loaded: &crate::Loaded) -> anyhow::Result<ArticlePostings> {
-        emitted_from(loaded, &|_, _| false, ArticlePostings::default())?
-            .1
-            .ok_or_else(|| anyhow::anyhow!("no postings from a build from nothing"))
+    /// What the cache holds after a build from nothing.
+    fn cached_after(loaded: &crate::Loaded) -> anyhow::Result<Cached> {
+        let (_, segments) = emitted_from(loaded, &|_, _| false, &Cached::default(), &Mutex::default())?;
+        Ok(Cached::default().after(&segments))
     }
 
     #[test]
     fn postings_from_any_earlier_build_give_the_index_of_a_build_from_nothing() -> anyhow::Result<()> {
-        // Several term blocks (`TERMS_BLOCK` is 5 in tests), and chunk files.
-        let count = 3 * TERMS_BLOCK + 2;
+        // Several segments, one of them merged, several term blocks
+        // (`TERMS_BLOCK` is 5 in tests), and chunk files.
+        let count = SEGMENT * MERGED + 2 * SEGMENT + 2;
         let loaded = many(count)?;
         let expected = emitted(&loaded, &|_, _| false)?;
-        let postings = postings_of(&loaded)?;
-        assert_eq!(postings.articles, loaded.article_keys);
+        let cached = cached_after(&loaded)?;
+        let keys: Vec<Key> = cached.postings.values().flat_map(|p| p.articles.clone()).collect();
+        assert_eq!(keys, loaded.article_keys);
         // As the build cache stores them.
-        let stored: ArticlePostings = postcard::from_bytes(&postcard::to_stdvec(&postings)?)?;
-        assert_eq!(stored, postings);
-        let mut damaged = postcard::to_stdvec(&postings)?;
+        let postings = &cached.postings[&0];
+        let stored: ArticlePostings = postcard::from_bytes(&postcard::to_stdvec(postings)?)?;
+        assert_eq!(stored, *postings);
+        let mut damaged = postcard::to_stdvec(postings)?;
         damaged.truncate(damaged.len() - 1);
         assert!(postcard::from_bytes::<ArticlePostings>(&damaged).is_err());
         let mut edited = many(count)?;
@@ -913,26 +1107,97 @@ mod tests {
         let mut first_edited = many(count)?;
         first_edited.article_keys[0] ^= 1;
         let earlier = [
-            ("fewer articles", postings_of(&many(count - 6)?)?),
-            ("more articles", postings_of(&many(count + 4)?)?),
-            ("one edited in the middle", postings_of(&edited)?),
-            ("the first edited", postings_of(&first_edited)?),
-            ("the same articles", postings.clone()),
+            ("fewer articles", cached_after(&many(count - 6)?)?),
+            ("more articles", cached_after(&many(count + 4)?)?),
+            ("one edited in the middle", cached_after(&edited)?),
+            ("the first edited", cached_after(&first_edited)?),
+            ("the same articles", cached.clone()),
         ];
         for (case, earlier) in earlier {
             assert!(
-                earlier.terms.iter().any(|(_, last, _)| *last > 0),
+                earlier
+                    .postings
+                    .values()
+                    .any(|p| p.terms.iter().any(|(_, last, _)| *last > 0)),
                 "{case}: postings to reuse"
             );
-            let (pages, again) = emitted_from(&loaded, &|_, _| false, earlier.clone())?;
+            let (pages, again) = emitted_from(&loaded, &|_, _| false, &earlier, &Mutex::default())?;
             assert_eq!(pages, expected, "{case}");
-            // `None`: the earlier postings are these articles' already.
-            assert_eq!(again.is_none(), case == "the same articles", "{case}");
-            assert_eq!(again.unwrap_or(earlier), postings, "{case}");
+            assert_eq!(again.changed.is_empty(), case == "the same articles", "{case}");
+            assert_eq!(earlier.after(&again), cached, "{case}");
         }
-        let (_, edited_postings) = emitted_from(&edited, &|_, _| false, postings)?;
-        let edited_postings = edited_postings.ok_or_else(|| anyhow::anyhow!("edited: no postings"))?;
-        assert!(edited_postings.terms.iter().any(|(term, _, _)| term == "zanzibar"));
+        let (_, edited_segments) = emitted_from(&edited, &|_, _| false, &cached, &Mutex::default())?;
+        assert_eq!(edited_segments.changed.len(), 1, "the edited article's segment alone");
+        assert!(edited_segments.changed[0]
+            .1
+            .terms
+            .iter()
+            .any(|(term, _, _)| term == "zanzibar"));
+        Ok(())
+    }
+
+    #[test]
+    fn an_arrival_rewrites_only_the_last_segment_and_reads_only_its_postings() -> anyhow::Result<()> {
+        let count = SEGMENT * MERGED + SEGMENT + 1;
+        let loaded = many(count)?;
+        let (first_pages, first) = emitted_from(&loaded, &|_, _| false, &Cached::default(), &Mutex::default())?;
+        let cached = Cached::default().after(&first);
+        let keyed: Vec<(String, Key)> = first_pages
+            .iter()
+            .filter_map(|p| Some((p.path.clone(), p.key?)))
+            .collect();
+        let previous = |path: &str, key: Key| keyed.iter().any(|(p, k)| p == path && *k == key);
+        let shards_of = |pages: &[Page], kept: bool| -> Vec<String> {
+            pages
+                .iter()
+                .filter(|p| p.path.contains("/t/") && p.kept == kept)
+                .map(|p| p.path.clone())
+                .collect()
+        };
+
+        // The same articles: every segment kept, no postings read.
+        let read = Mutex::default();
+        let (pages, again) = emitted_from(&loaded, &previous, &cached, &read)?;
+        assert!(read.lock().is_ok_and(|read| read.is_empty()));
+        assert!(again.changed.is_empty());
+        assert_eq!(again.segments, first.segments);
+        let segment_shards = shards_of(&first_pages, false);
+        let article_shards: Vec<&String> = segment_shards.iter().filter(|p| !p.contains("/t/x-")).collect();
+        assert_eq!(shards_of(&pages, true).iter().collect::<Vec<_>>(), article_shards);
+
+        // One more article: the last segment's shards written, from its postings.
+        let arrived = many(count + 1)?;
+        let read = Mutex::default();
+        let (pages, after) = emitted_from(&arrived, &previous, &cached, &read)?;
+        let last = (SEGMENT * MERGED + SEGMENT) as u32;
+        assert!(read.lock().is_ok_and(|read| *read == [last]));
+        assert_eq!(after.changed.len(), 1);
+        assert_eq!(after.changed[0].0, last);
+        let written = shards_of(&pages, false);
+        assert!(!written.is_empty());
+        assert!(
+            written
+                .iter()
+                .all(|p| p.contains(&format!("/t/{last}-")) || p.contains("/t/x-")),
+            "{written:?}"
+        );
+        // What is kept and written is what a build from nothing writes.
+        let fresh = emitted(&arrived, &|_, _| false)?;
+        for page in &pages {
+            let made = fresh.iter().find(|p| p.path == page.path);
+            let made = made.ok_or_else(|| anyhow::anyhow!("{}: not in a build from nothing", page.path))?;
+            let bytes = if page.kept {
+                &first_pages
+                    .iter()
+                    .find(|p| p.path == page.path)
+                    .map(|p| p.bytes.clone())
+                    .unwrap_or_default()
+            } else {
+                &page.bytes
+            };
+            assert_eq!(*bytes, made.bytes, "{}", page.path);
+        }
+        assert_eq!(pages.len(), fresh.len());
         Ok(())
     }
 
@@ -940,14 +1205,20 @@ mod tests {
     fn a_chunk_of_unchanged_articles_is_kept_and_an_edit_writes_only_its_own() -> anyhow::Result<()> {
         let mut loaded = many(2 * CHUNK + 5)?;
         let before = emitted(&loaded, &|_, _| false)?;
-        let keyed: Vec<(String, Key)> = before.iter().filter_map(|p| Some((p.path.clone(), p.key?))).collect();
         let chunk = |n: usize| format!("{DATA_DIR}/d/{n}.js");
+        // Shard files of segments have keys too: the chunks' alone here.
+        let keyed: Vec<(String, Key)> = before
+            .iter()
+            .filter(|p| p.path.contains("/d/"))
+            .filter_map(|p| Some((p.path.clone(), p.key?)))
+            .collect();
         // Two chunks hold articles alone; the third also the topics and terms.
         let paths: Vec<&str> = keyed.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(paths, [chunk(0), chunk(1)]);
         let previous = |path: &str, key: Key| keyed.iter().any(|(p, k)| p == path && *k == key);
         let kept =
             |pages: &[Page]| -> Vec<String> { pages.iter().filter(|p| p.kept).map(|p| p.path.clone()).collect() };
+        assert_eq!(keyed.len(), 2);
         assert_eq!(kept(&emitted(&loaded, &previous)?), [chunk(0), chunk(1)]);
 
         // An edit in the second chunk: the first is kept, the second written.
