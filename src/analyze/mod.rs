@@ -114,16 +114,19 @@ pub fn analyze(
                 || timed(|| similarity::corroborate(&index)),
                 || {
                     timed(|| {
+                        // One cache of stems per thread, shared by the topics it
+                        // takes: their windows share most words.
                         topics
                             .par_iter()
                             .enumerate()
-                            .map(|(t, summary)| {
+                            .map_init(similarity::StemCache::default, |stems, (t, summary)| {
                                 let names_topic = |sentence: &str| matcher.find(sentence).iter().any(|m| m.topic == t);
                                 similarity::key_point_candidates(
                                     articles,
                                     &summary.passages,
                                     &index,
                                     &vectorizer,
+                                    stems,
                                     &names_topic,
                                 )
                             })

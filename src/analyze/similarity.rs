@@ -7,7 +7,7 @@ use super::PassageRef;
 use crate::parse::Article;
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::Hasher;
 
 /// Two passages from different articles corroborate each other at or above
@@ -136,13 +136,25 @@ pub(crate) fn counts(mut terms: Vec<TermId>) -> Vec<(TermId, u32)> {
 
 /// TF-IDF vectors of every passage, and the IDF table to vectorise other texts.
 pub struct Index {
-    pub idf: FxHashMap<TermId, f32>,
-    /// Terms in at most `MAX_POSTING` passages: those that propose
-    /// candidate pairs to `corroborate`.
-    rare: FxHashSet<TermId>,
+    /// Each term's IDF, and whether it is rare.
+    terms: FxHashMap<TermId, Weight>,
     /// `vectors[article][passage]`: a unit vector sorted by term.
     pub vectors: Vec<PerPassage<(TermId, f32)>>,
+    /// `rare[article][passage]`: the passage's rare terms, sorted, noted as
+    /// its vector is weighed (the one lookup of each term gives both): they
+    /// are what `corroborate` reads, where it looked up every term of every
+    /// passage twice to find them (7 million lookups at 10,000 articles).
+    rare: Vec<PerPassage<TermId>>,
     documents: f32,
+}
+
+/// What the index knows of a term.
+#[derive(Debug, Clone, Copy)]
+struct Weight {
+    idf: f32,
+    /// In at most `MAX_POSTING` passages: the term proposes candidate pairs
+    /// to `corroborate`.
+    rare: bool,
 }
 
 impl Index {
@@ -162,33 +174,44 @@ impl Index {
             .reduce(FxHashMap::default, |a, b| merge(a, b, |n, m| *n += m));
         let documents: usize = counted.iter().map(|article| article.len()).sum();
         let n = documents.max(1) as f32;
-        let rare: FxHashSet<TermId> = df
-            .iter()
-            .filter(|&(_, &d)| d as usize <= MAX_POSTING)
-            .map(|(&t, _)| t)
+        let terms: FxHashMap<TermId, Weight> = df
+            .into_iter()
+            .map(|(t, d)| {
+                let weight = Weight {
+                    idf: (1.0 + n / d as f32).ln(),
+                    rare: d as usize <= MAX_POSTING,
+                };
+                (t, weight)
+            })
             .collect();
-        let idf: FxHashMap<TermId, f32> = df.into_iter().map(|(t, d)| (t, (1.0 + n / d as f32).ln())).collect();
-        let vectors = counted
+        let (vectors, rare) = counted
             .into_par_iter()
             .map(|article| {
                 let mut vectors = PerPassage::with_capacity(article.len(), article.values().len());
+                let mut rare = PerPassage::with_capacity(article.len(), 0);
+                let mut rare_terms = Vec::new();
                 for counts in article.iter() {
-                    vectors.push_with(|values| weigh_into(counts, &idf, n, values));
+                    vectors.push_with(|values| weigh_into(counts, &terms, n, values, Some(&mut rare_terms)));
+                    rare.push(rare_terms.drain(..));
                 }
-                vectors
+                (vectors, rare)
             })
-            .collect();
+            .unzip();
         Index {
-            idf,
-            rare,
+            terms,
             vectors,
+            rare,
             documents: n,
         }
     }
 
     /// A TF-IDF vector for any text (a sentence), under this index's IDF.
     pub fn vector(&self, vectorizer: &Vectorizer, text: &str, cache: &mut StemCache) -> Vector {
-        weigh(&counts(vectorizer.terms_cached(text, cache)), &self.idf, self.documents)
+        weigh(
+            &counts(vectorizer.terms_cached(text, cache)),
+            &self.terms,
+            self.documents,
+        )
     }
 }
 
@@ -206,20 +229,36 @@ fn merge<V: Default>(
     into
 }
 
-fn weigh(counts: &[(TermId, u32)], idf: &FxHashMap<TermId, f32>, documents: f32) -> Vector {
+fn weigh(counts: &[(TermId, u32)], terms: &FxHashMap<TermId, Weight>, documents: f32) -> Vector {
     let mut v = Vec::with_capacity(counts.len());
-    weigh_into(counts, idf, documents, &mut v);
+    weigh_into(counts, terms, documents, &mut v, None);
     v
 }
 
-/// Appends to `out` the unit TF-IDF vector of a passage's term `counts`.
-fn weigh_into(counts: &[(TermId, u32)], idf: &FxHashMap<TermId, f32>, documents: f32, out: &mut Vec<(TermId, f32)>) {
+/// Appends to `out` the unit TF-IDF vector of a passage's term `counts`,
+/// and to `rare`, if given, its rare terms.
+fn weigh_into(
+    counts: &[(TermId, u32)],
+    terms: &FxHashMap<TermId, Weight>,
+    documents: f32,
+    out: &mut Vec<(TermId, f32)>,
+    mut rare: Option<&mut Vec<TermId>>,
+) {
     let unseen = (1.0 + documents).ln();
     let start = out.len();
     // ln 1 is 0: most terms occur once in a passage, and skip the logarithm.
     out.extend(counts.iter().map(|&(t, n)| {
         let tf = if n == 1 { 1.0 } else { 1.0 + (n as f32).ln() };
-        (t, tf * idf.get(&t).copied().unwrap_or(unseen))
+        let idf = match terms.get(&t) {
+            Some(weight) => {
+                if let (true, Some(rare)) = (weight.rare, rare.as_deref_mut()) {
+                    rare.push(t);
+                }
+                weight.idf
+            }
+            None => unseen,
+        };
+        (t, tf * idf)
     }));
     let v = &mut out[start..];
     let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
@@ -260,18 +299,16 @@ pub fn corroborate(index: &Index) -> Vec<Vec<Vec<(PassageRef, f32)>>> {
     // each passage's candidates are sorted below.
     type Postings = FxHashMap<TermId, Vec<PassageRef>>;
     let postings: Postings = index
-        .vectors
+        .rare
         .par_iter()
         .enumerate()
         .fold(FxHashMap::default, |mut postings: Postings, (a, article)| {
-            for (p, vector) in article.iter().enumerate() {
-                for &(t, _) in vector {
-                    if index.rare.contains(&t) {
-                        postings
-                            .entry(t)
-                            .or_default()
-                            .push(PassageRef { article: a, passage: p });
-                    }
+            for (p, rare) in article.iter().enumerate() {
+                for &t in rare {
+                    postings
+                        .entry(t)
+                        .or_default()
+                        .push(PassageRef { article: a, passage: p });
                 }
             }
             postings
@@ -284,10 +321,11 @@ pub fn corroborate(index: &Index) -> Vec<Vec<Vec<(PassageRef, f32)>>> {
         .map(|(a, article)| {
             article
                 .iter()
-                .map(|vector| {
-                    let mut candidates: Vec<PassageRef> = vector
+                .zip(index.rare[a].iter())
+                .map(|(vector, rare)| {
+                    let mut candidates: Vec<PassageRef> = rare
                         .iter()
-                        .filter_map(|(t, _)| postings.get(t))
+                        .filter_map(|t| postings.get(t))
                         .flatten()
                         .filter(|r| r.article != a)
                         .copied()
@@ -344,6 +382,7 @@ pub fn key_point_candidates(
     passages: &[PassageRef],
     index: &Index,
     vectorizer: &Vectorizer,
+    stems: &mut StemCache,
     names_topic: &dyn Fn(&str) -> bool,
 ) -> Vec<Candidate> {
     let window = &passages[..passages.len().min(KEY_POINT_WINDOW)];
@@ -366,7 +405,6 @@ pub fn key_point_candidates(
     }
 
     let mut candidates = Vec::new();
-    let mut cache = StemCache::default();
     for &r in window {
         let text = &articles[r.article].passages()[r.passage].text;
         for range in crate::text::sentences(text) {
@@ -375,7 +413,7 @@ pub fn key_point_candidates(
             if !(6..=60).contains(&words) {
                 continue;
             }
-            let vector = index.vector(vectorizer, sentence, &mut cache);
+            let vector = index.vector(vectorizer, sentence, stems);
             candidates.push(Candidate {
                 sentence: sentence.to_string(),
                 citation: r,
