@@ -56,7 +56,7 @@ const TIMELINE_FILE: &str = "timeline.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
-const FORMAT: u32 = 14;
+const FORMAT: u32 = 15;
 
 /// A 128-bit fingerprint.
 pub type Key = u128;

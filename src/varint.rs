@@ -54,6 +54,15 @@ impl<'b> Reader<'b> {
         None
     }
 
+    /// The next four bytes, as a little-endian number (written with
+    /// `u32::to_le_bytes`): for numbers, such as hashes, that a varint would
+    /// not shorten.
+    pub(crate) fn fixed(&mut self) -> Option<u32> {
+        let bytes = self.bytes.get(self.at..self.at + 4)?;
+        self.at += 4;
+        Some(u32::from_le_bytes(bytes.try_into().ok()?))
+    }
+
     pub(crate) fn usize(&mut self) -> Option<usize> {
         self.next().map(|n| n as usize)
     }
