@@ -34,6 +34,7 @@
 //! took a quarter of reading the cache (110 of 414 million instructions).
 
 use crate::analyze::facts::{ArticleFacts, FactsRef};
+use crate::analyze::similarity::Frequencies;
 use crate::analyze::timeline::Merged;
 use crate::diagnostics::Diagnostic;
 use crate::output::remove_if_there;
@@ -55,6 +56,7 @@ const ARTICLES_FILE: &str = "articles.bin";
 const SEARCH_FILE: &str = "search.bin";
 const SOURCES_FILE: &str = "sources.bin";
 const TIMELINE_FILE: &str = "timeline.bin";
+const FREQUENCIES_FILE: &str = "frequencies.bin";
 const MAGIC: &[u8; 8] = b"BRFCACHE";
 /// Bumped whenever a cached type changes shape; with the crate version, it
 /// makes every older cache unusable rather than misread.
@@ -536,6 +538,37 @@ pub fn load_timeline(root: &Path, settings: Key) -> Merged {
 pub fn save_timeline(root: &Path, settings: Key, merged: &Merged) -> anyhow::Result<()> {
     let file = TimelineFile { settings, merged };
     write_checked(&root.join(CACHE_DIR).join(TIMELINE_FILE), &file)
+}
+
+/// The document frequencies of the last build's articles, as stored:
+/// sorted by term, so that the file is the same for the same counts.
+#[derive(Serialize, Deserialize)]
+struct FrequenciesFile {
+    settings: Key,
+    articles: Vec<Key>,
+    terms: Vec<(crate::analyze::similarity::TermId, u32)>,
+}
+
+/// The document frequencies an earlier build counted for articles read with
+/// `settings` (see `similarity::Frequencies`), or none.
+pub fn load_frequencies(root: &Path, settings: Key) -> Option<Frequencies> {
+    let file = read_checked::<FrequenciesFile>(&root.join(CACHE_DIR).join(FREQUENCIES_FILE))?;
+    let sorted = file.articles.windows(2).all(|w| w[0] < w[1]);
+    (file.settings == settings && sorted).then(|| Frequencies {
+        articles: file.articles,
+        terms: file.terms.into_iter().collect(),
+    })
+}
+
+pub fn save_frequencies(root: &Path, settings: Key, df: &Frequencies) -> anyhow::Result<()> {
+    let mut terms: Vec<(crate::analyze::similarity::TermId, u32)> = df.terms.iter().map(|(&t, &n)| (t, n)).collect();
+    terms.sort_unstable();
+    let file = FrequenciesFile {
+        settings,
+        articles: df.articles.clone(),
+        terms,
+    };
+    write_checked(&root.join(CACHE_DIR).join(FREQUENCIES_FILE), &file)
 }
 
 /// What every cache file but `articles.bin` (which has its own header)

@@ -220,8 +220,26 @@ fn load_timed(
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Failed(diagnostics));
     }
-    let (briefing, now_merged) =
-        analyze::analyze(&config, &articles, &facts, &article_keys, &matcher, &merged, timings);
+    // The document frequencies of the last build, brought to these articles
+    // (the facts of those that left come from the article cache), or counted.
+    let mut clock = Instant::now();
+    let stored = use_cache.then(|| cache::load_frequencies(root, settings)).flatten();
+    let earlier_articles = stored.as_ref().map(|df| df.articles.clone());
+    let df = stored
+        .and_then(|df| df.update(&facts, &article_keys, |key| cache.get(key).map(|c| c.facts)))
+        .unwrap_or_else(|| analyze::similarity::Frequencies::count(&facts, &article_keys));
+    let df_changed = earlier_articles.as_ref() != Some(&df.articles);
+    timings.lap("document frequencies", &mut clock);
+    let input = analyze::AnalysisInput {
+        config: &config,
+        articles: &articles,
+        facts: &facts,
+        keys: &article_keys,
+        matcher: &matcher,
+        merged: &merged,
+        df: &df,
+    };
+    let (briefing, now_merged) = analyze::analyze(&input, timings);
     // The mentions go to the pages; the rest of the facts only to the cache.
     let mentions = facts
         .iter_mut()
@@ -231,6 +249,7 @@ fn load_timed(
         cache,
         stamps,
         timeline: (!now_merged.same_dates(&merged)).then_some(now_merged),
+        frequencies: df_changed.then_some(df),
         facts,
         warnings,
         fresh,
@@ -260,6 +279,8 @@ struct CacheSave {
     stamps: Option<cache::SourceStamps>,
     /// How the timeline was merged, when other dates were merged than last time.
     timeline: Option<analyze::timeline::Merged>,
+    /// The document frequencies, when they count other articles than last time.
+    frequencies: Option<analyze::similarity::Frequencies>,
     /// Each article's facts, without the passage mentions (`Loaded::mentions`).
     facts: Vec<analyze::facts::ArticleFacts>,
     warnings: Vec<Vec<Diagnostic>>,
@@ -282,6 +303,9 @@ impl CacheSave {
         self.cache.save(&listing)?;
         if let Some(merged) = &self.timeline {
             cache::save_timeline(root, loaded.article_settings, merged)?;
+        }
+        if let Some(df) = &self.frequencies {
+            cache::save_frequencies(root, loaded.article_settings, df)?;
         }
         match &self.stamps {
             Some(stamps) => stamps.save(root),

@@ -74,19 +74,33 @@ impl Briefing {
     }
 }
 
-/// Combines the articles and their facts (same index) into the briefing.
-/// `keys` are the articles' source keys (same index), and `merged` what the
-/// last build merged into the timeline (see `timeline::Merged`); returned
-/// with it, what this one merged.
-pub fn analyze(
-    config: &Config,
-    articles: &[Article],
-    facts: &[ArticleFacts],
-    keys: &[u128],
-    matcher: &Matcher,
-    merged: &timeline::Merged,
-    timings: &mut crate::Timings,
-) -> (Briefing, timeline::Merged) {
+/// What the analysis across articles reads.
+pub struct AnalysisInput<'a> {
+    pub config: &'a Config,
+    pub articles: &'a [Article],
+    /// Each article's facts (same index).
+    pub facts: &'a [ArticleFacts],
+    /// Each article's source key (same index).
+    pub keys: &'a [u128],
+    pub matcher: &'a Matcher,
+    /// What the last build merged into the timeline (see `timeline::Merged`).
+    pub merged: &'a timeline::Merged,
+    /// The document frequencies of these facts' terms.
+    pub df: &'a similarity::Frequencies,
+}
+
+/// Combines the articles and their facts into the briefing; returned with
+/// it, what this build merged into the timeline.
+pub fn analyze(input: &AnalysisInput, timings: &mut crate::Timings) -> (Briefing, timeline::Merged) {
+    let AnalysisInput {
+        config,
+        articles,
+        facts,
+        keys,
+        matcher,
+        merged,
+        df,
+    } = *input;
     let clock = std::time::Instant::now();
     // The stages below run side by side, so that a core left idle by one
     // stage's uneven parallel work (one date of the timeline with most of
@@ -106,7 +120,7 @@ pub fn analyze(
     ) = rayon::join(
         || {
             let ((index, tf_idf), (summary, topic_time)) = rayon::join(
-                || timed(|| similarity::Index::build(facts)),
+                || timed(|| similarity::Index::build(facts, df)),
                 || timed(|| summarise_topics(config, articles, facts)),
             );
             let topics = &summary.2;

@@ -158,25 +158,16 @@ struct Weight {
 }
 
 impl Index {
-    /// Weighs every passage's term counts by how rare each term is across all passages.
-    pub fn build(facts: &[ArticleFacts]) -> Index {
+    /// Weighs every passage's term counts by how rare each term is across
+    /// all passages (`df`, counted from these `facts`).
+    pub fn build(facts: &[ArticleFacts], df: &Frequencies) -> Index {
         let counted: Vec<&PerPassage<(TermId, u32)>> = facts.iter().map(|f| &f.term_counts).collect();
-        // Document frequencies counted side by side, then summed (a sum does
-        // not depend on the order).
-        let df: FxHashMap<TermId, u32> = counted
-            .par_iter()
-            .fold(FxHashMap::default, |mut df: FxHashMap<TermId, u32>, article| {
-                for &(t, _) in article.values() {
-                    *df.entry(t).or_default() += 1;
-                }
-                df
-            })
-            .reduce(FxHashMap::default, |a, b| merge(a, b, |n, m| *n += m));
+        let df = &df.terms;
         let documents: usize = counted.iter().map(|article| article.len()).sum();
         let n = documents.max(1) as f32;
         let terms: FxHashMap<TermId, Weight> = df
-            .into_iter()
-            .map(|(t, d)| {
+            .iter()
+            .map(|(&t, &d)| {
                 let weight = Weight {
                     idf: (1.0 + n / d as f32).ln(),
                     rare: d as usize <= MAX_POSTING,
@@ -212,6 +203,76 @@ impl Index {
             &self.terms,
             self.documents,
         )
+    }
+}
+
+/// In how many passages each term is (the DF of TF-IDF), and which articles
+/// were counted: kept between builds, so that a rebuild counts the terms of
+/// the articles that arrived or left rather than of all (sums of integers:
+/// the same counts as counting all again, in any order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Frequencies {
+    /// The source keys of the articles counted, sorted.
+    pub articles: Vec<u128>,
+    /// Each term's count of passages.
+    pub terms: FxHashMap<TermId, u32>,
+}
+
+impl Frequencies {
+    /// Counted from every article's `facts` (`keys` are their source keys),
+    /// side by side, then summed.
+    pub fn count(facts: &[ArticleFacts], keys: &[u128]) -> Frequencies {
+        let terms = facts
+            .par_iter()
+            .fold(FxHashMap::default, |mut df: FxHashMap<TermId, u32>, facts| {
+                for &(t, _) in facts.term_counts.values() {
+                    *df.entry(t).or_default() += 1;
+                }
+                df
+            })
+            .reduce(FxHashMap::default, |a, b| merge(a, b, |n, m| *n += m));
+        let mut articles = keys.to_vec();
+        articles.sort_unstable();
+        Frequencies { articles, terms }
+    }
+
+    /// These counts brought to the articles `facts` (with source keys
+    /// `keys`): the terms of those not counted yet added, and of those
+    /// counted that are gone taken away, their facts from `gone`. `None`
+    /// when an article that is gone has no facts there, or a count would
+    /// fall below zero (counts from other articles).
+    pub fn update(
+        mut self,
+        facts: &[ArticleFacts],
+        keys: &[u128],
+        gone: impl Fn(u128) -> Option<ArticleFacts>,
+    ) -> Option<Frequencies> {
+        let mut now = keys.to_vec();
+        now.sort_unstable();
+        if now == self.articles {
+            return Some(self);
+        }
+        for (facts, key) in facts.iter().zip(keys) {
+            if self.articles.binary_search(key).is_err() {
+                for &(t, _) in facts.term_counts.values() {
+                    *self.terms.entry(t).or_default() += 1;
+                }
+            }
+        }
+        for key in &self.articles {
+            if now.binary_search(key).is_err() {
+                let facts = gone(*key)?;
+                for &(t, _) in facts.term_counts.values() {
+                    let count = self.terms.get_mut(&t)?;
+                    *count = count.checked_sub(1)?;
+                    if *count == 0 {
+                        self.terms.remove(&t);
+                    }
+                }
+            }
+        }
+        self.articles = now;
+        Some(self)
     }
 }
 
@@ -497,6 +558,54 @@ mod tests {
         assert_eq!(vectorizer.terms(&text), terms);
         let near = vectorizer.terms_cached("Japan Japanese", &mut cache);
         assert_ne!(near[0], near[1], "the whole word is the key");
+    }
+
+    fn facts(passages: &[&[TermId]]) -> ArticleFacts {
+        ArticleFacts {
+            passage_mentions: vec![Vec::new(); passages.len()],
+            term_counts: passages
+                .iter()
+                .map(|terms| terms.iter().map(|&t| (t, 1)).collect::<Vec<_>>())
+                .collect(),
+            definitions: Vec::new(),
+            reports: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn frequencies_brought_up_to_date_are_those_counted_again() {
+        let all = [
+            facts(&[&[1, 2], &[2, 3]]),
+            facts(&[&[2], &[4]]),
+            facts(&[&[1, 5]]),
+            facts(&[&[9]]),
+        ];
+        let keys = [10, 20, 30, 40];
+        let earlier = Frequencies::count(&all[..3], &keys[..3]);
+        assert_eq!(earlier.terms[&2], 3);
+        // The second article left, the fourth arrived.
+        let now = [all[0].clone(), all[2].clone(), all[3].clone()];
+        let now_keys = [10, 30, 40];
+        let gone = |key: u128| keys.iter().position(|&k| k == key).map(|i| all[i].clone());
+        let updated = earlier.clone().update(&now, &now_keys, gone);
+        assert_eq!(updated, Some(Frequencies::count(&now, &now_keys)));
+        assert!(
+            updated.is_some_and(|df| !df.terms.contains_key(&4)),
+            "a count of 0 is no count"
+        );
+        // Unchanged: as it was.
+        assert_eq!(
+            earlier.clone().update(&all[..3], &keys[..3], |_| None),
+            Some(earlier.clone())
+        );
+        // A gone article whose facts are unknown: counted again instead.
+        assert_eq!(earlier.clone().update(&now, &now_keys, |_| None), None);
+        // A count that would fall below zero: not these articles' counts.
+        let short = Frequencies {
+            articles: vec![10, 20],
+            terms: Frequencies::count(&all[..1], &keys[..1]).terms,
+        };
+        assert_eq!(short.update(&all[..1], &keys[..1], gone), None);
     }
 
     #[test]
