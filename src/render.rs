@@ -418,28 +418,46 @@ fn page_links(total: usize, current: Option<usize>, url: impl Fn(usize) -> Strin
     // The front page links every page (eliding the middle of long lists). An
     // archive page links only the first page and its neighbours, never the
     // last: the last page number grows as articles arrive, and an archive page
-    // should stay byte-identical when they do.
-    let shown = |k: usize| match current {
-        None => k == 1 || k == total || total <= 9,
-        Some(c) => k == 1 || k.abs_diff(c) <= 3,
+    // should stay byte-identical when they do. Only the pages shown are
+    // visited: every archive page of a topic with 600 of them went through
+    // all 600 (2% of the instructions of adding one article to 10,000).
+    let shown: Vec<usize> = match current {
+        None if total <= 9 => (1..=total).collect(),
+        None => vec![1, total],
+        Some(c) => std::iter::once(1)
+            .chain(c.saturating_sub(3).max(2)..=c.saturating_add(3).min(total))
+            .filter(|&k| k <= total)
+            .collect(),
     };
-    let mut links = Vec::new();
-    for k in 1..=total {
-        if shown(k) {
-            links.push(PageLink {
-                number: Some(k),
-                url: url(k),
-                current: current == Some(k),
-            });
-        } else if links.last().is_some_and(|l: &PageLink| l.number.is_some()) {
-            links.push(PageLink {
-                number: None,
-                url: String::new(),
-                current: false,
-            });
+    let mut links = Vec::with_capacity(shown.len() + 2);
+    let mut last = 0;
+    for k in shown {
+        if k > last + 1 && last > 0 {
+            links.push(PageLink::gap());
         }
+        links.push(PageLink {
+            number: Some(k),
+            url: url(k),
+            current: current == Some(k),
+        });
+        last = k;
+    }
+    // Pages after the last shown.
+    if last > 0 && last < total {
+        links.push(PageLink::gap());
     }
     links
+}
+
+impl PageLink {
+    /// Where pages are left out.
+    fn gap() -> PageLink {
+        PageLink {
+            number: None,
+            url: String::new(),
+            current: false,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -2040,6 +2058,35 @@ impl<'a> Renderer<'a> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn page_links_are_those_of_a_walk_over_every_page() {
+        // What page_links gave when it visited every page.
+        fn every_page(total: usize, current: Option<usize>) -> Vec<(Option<usize>, bool)> {
+            let shown = |k: usize| match current {
+                None => k == 1 || k == total || total <= 9,
+                Some(c) => k == 1 || k.abs_diff(c) <= 3,
+            };
+            let mut links: Vec<(Option<usize>, bool)> = Vec::new();
+            for k in 1..=total {
+                if shown(k) {
+                    links.push((Some(k), current == Some(k)));
+                } else if links.last().is_some_and(|l| l.0.is_some()) {
+                    links.push((None, false));
+                }
+            }
+            links
+        }
+        for total in 0..40 {
+            for current in std::iter::once(None).chain((1..=total).map(Some)) {
+                let links: Vec<(Option<usize>, bool)> = super::page_links(total, current, |k| format!("p{k}"))
+                    .iter()
+                    .map(|l| (l.number, l.current))
+                    .collect();
+                assert_eq!(links, every_page(total, current), "{total} pages, current {current:?}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
