@@ -63,14 +63,21 @@ fn node(script: &str, args: &[&Path]) {
     );
 }
 
+/// Whether the suite can run here; if not, says that `what` was skipped and
+/// why (and fails under `CI=true`).
+fn ready(what: &str) -> bool {
+    let Some(reason) = missing() else { return true };
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "the browser suite cannot run in CI: {reason}"
+    );
+    println!("skipped: {what}: {reason}");
+    false
+}
+
 #[test]
 fn the_site_and_briefing_serve_work_in_chromium() {
-    if let Some(reason) = missing() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the browser suite cannot run in CI: {reason}"
-        );
-        println!("skipped: the browser suite: {reason}");
+    if !ready("the browser suite") {
         return;
     }
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_briefing"));
@@ -110,12 +117,7 @@ fn the_site_and_briefing_serve_work_in_chromium() {
 
 #[test]
 fn search_finds_every_record_across_the_index_segments() {
-    if let Some(reason) = missing() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the browser suite cannot run in CI: {reason}"
-        );
-        println!("skipped: the browser search test: {reason}");
+    if !ready("the browser search test") {
         return;
     }
     // The bundled articles, 270 copies of each: two segments of articles
