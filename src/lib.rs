@@ -230,6 +230,22 @@ fn load_timed(
         .unwrap_or_else(|| analyze::similarity::Frequencies::count(&facts, &article_keys));
     let df_changed = earlier_articles.as_ref() != Some(&df.articles);
     timings.lap("document frequencies", &mut clock);
+    // The term counts of the articles taken from the cache serve the tf-idf
+    // index alone, which weighs them in place; a parsed article's stay in
+    // its facts, which the cache saves.
+    let mut taken: Vec<Option<analyze::facts::PerPassage<(analyze::similarity::TermId, u32)>>> = facts
+        .iter_mut()
+        .zip(&fresh)
+        .map(|(facts, &fresh)| (!fresh).then(|| std::mem::take(&mut facts.term_counts)))
+        .collect();
+    let counts = taken
+        .iter_mut()
+        .zip(&facts)
+        .map(|(taken, facts)| match taken.take() {
+            Some(counts) => analyze::similarity::Counts::Owned(counts),
+            None => analyze::similarity::Counts::Borrowed(&facts.term_counts),
+        })
+        .collect();
     let input = analyze::AnalysisInput {
         config: &config,
         articles: &articles,
@@ -239,7 +255,7 @@ fn load_timed(
         merged: &merged,
         df: &df,
     };
-    let (briefing, now_merged) = analyze::analyze(&input, timings);
+    let (briefing, now_merged) = analyze::analyze(&input, counts, timings);
     // The mentions go to the pages; the rest of the facts only to the cache.
     let mentions = facts
         .iter_mut()

@@ -103,6 +103,37 @@ impl<T> PerPassage<T> {
     pub fn values(&self) -> &[T] {
         &self.values
     }
+
+    /// Each value made into another by `f`, which is told its passage; in
+    /// the same memory where the two are of one size (`Vec`'s in-place
+    /// collecting).
+    pub fn map<U>(self, mut f: impl FnMut(usize, T) -> U) -> PerPassage<U> {
+        let PerPassage { values, ends } = self;
+        let mut passage = 0;
+        let values = values
+            .into_iter()
+            .enumerate()
+            .map(|(i, value)| {
+                while ends.get(passage).is_some_and(|&end| end <= i) {
+                    passage += 1;
+                }
+                f(passage, value)
+            })
+            .collect();
+        PerPassage { values, ends }
+    }
+
+    /// Each passage's list, in order, to change in place.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut [T]> {
+        let PerPassage { values, ends } = self;
+        let mut rest: &mut [T] = values;
+        let mut start = 0;
+        ends.iter().map(move |&end| {
+            let (list, tail) = std::mem::take(&mut rest).split_at_mut(end - start);
+            (rest, start) = (tail, end);
+            list
+        })
+    }
 }
 
 impl<T> std::ops::Index<usize> for PerPassage<T> {
@@ -496,5 +527,25 @@ mod tests {
         more.push_with(|values| values.extend([4, 5]));
         assert_eq!(more.get(3), Some(&[4, 5][..]));
         assert!(PerPassage::<u8>::default().is_empty());
+    }
+
+    #[test]
+    fn lists_per_passage_map_and_change_in_place_by_passage() {
+        let lists: PerPassage<(u32, u32)> = [vec![(1, 2), (3, 4)], vec![], vec![(5, 6)], vec![]]
+            .into_iter()
+            .collect();
+        let mut mapped = lists
+            .clone()
+            .map(|passage, (t, n)| (t, (passage * 10) as f32 + n as f32));
+        assert_eq!(mapped.len(), 4);
+        assert_eq!(
+            mapped.iter().collect::<Vec<_>>(),
+            [&[(1, 2.0), (3, 4.0)][..], &[], &[(5, 26.0)], &[]]
+        );
+        for (passage, list) in mapped.iter_mut().enumerate() {
+            list.iter_mut().for_each(|(_, w)| *w += passage as f32);
+        }
+        assert_eq!(mapped.values(), [(1, 2.0), (3, 4.0), (5, 28.0)]);
+        assert!(PerPassage::<(u32, u32)>::default().map(|_, v| v).is_empty());
     }
 }

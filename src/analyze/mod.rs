@@ -89,9 +89,14 @@ pub struct AnalysisInput<'a> {
     pub df: &'a similarity::Frequencies,
 }
 
-/// Combines the articles and their facts into the briefing; returned with
-/// it, what this build merged into the timeline.
-pub fn analyze(input: &AnalysisInput, timings: &mut crate::Timings) -> (Briefing, timeline::Merged) {
+/// Combines the articles and their facts into the briefing, the articles'
+/// term `counts` (same index; see `similarity::Counts`) into the tf-idf
+/// index; returned with it, what this build merged into the timeline.
+pub fn analyze(
+    input: &AnalysisInput,
+    counts: Vec<similarity::Counts>,
+    timings: &mut crate::Timings,
+) -> (Briefing, timeline::Merged) {
     let AnalysisInput {
         config,
         articles,
@@ -120,7 +125,7 @@ pub fn analyze(input: &AnalysisInput, timings: &mut crate::Timings) -> (Briefing
     ) = rayon::join(
         || {
             let ((index, tf_idf), (summary, topic_time)) = rayon::join(
-                || timed(|| similarity::Index::build(facts, df)),
+                || timed(|| similarity::Index::build(counts, df)),
                 || timed(|| summarise_topics(config, articles, facts)),
             );
             let topics = &summary.2;
