@@ -452,13 +452,14 @@ struct SearchFile {
     segments: Vec<SegmentRecord>,
 }
 
-/// The postings of one segment of the search index (`search-<first>.bin`).
+/// The postings of one segment of the search index (`search-<first>.bin`):
+/// read as `ArticlePostings`, written from a borrowed one.
 #[derive(Serialize, Deserialize)]
-struct SegmentFile {
+struct SegmentFile<P> {
     search_format: u32,
     settings: Key,
     first: u32,
-    postings: ArticlePostings,
+    postings: P,
 }
 
 fn segment_path(root: &Path, first: u32) -> PathBuf {
@@ -478,7 +479,7 @@ pub fn load_search(root: &Path, settings: Key) -> Vec<SegmentRecord> {
 /// `first`, for articles read with `settings`, or none. Any sound file will
 /// do: it names the articles it covers.
 pub fn load_segment(root: &Path, settings: Key, first: u32) -> ArticlePostings {
-    match read_checked::<SegmentFile>(&segment_path(root, first)) {
+    match read_checked::<SegmentFile<ArticlePostings>>(&segment_path(root, first)) {
         Some(file)
             if file.search_format == crate::search::FORMAT
                 && file.settings == settings
@@ -500,7 +501,7 @@ pub fn save_search(root: &Path, settings: Key, known: &[SegmentRecord], now: &Se
             search_format: crate::search::FORMAT,
             settings,
             first: *first,
-            postings: postings.clone(),
+            postings,
         };
         write_checked(&segment_path(root, *first), &file)?;
     }
@@ -541,18 +542,19 @@ pub fn save_timeline(root: &Path, settings: Key, merged: &Merged) -> anyhow::Res
 }
 
 /// The document frequencies of the last build's articles, as stored:
-/// sorted by term, so that the file is the same for the same counts.
+/// sorted by term, so that the file is the same for the same counts. The
+/// articles are read as a `Vec`, written from a borrowed slice.
 #[derive(Serialize, Deserialize)]
-struct FrequenciesFile {
+struct FrequenciesFile<A> {
     settings: Key,
-    articles: Vec<Key>,
+    articles: A,
     terms: Vec<(crate::analyze::similarity::TermId, u32)>,
 }
 
 /// The document frequencies an earlier build counted for articles read with
 /// `settings` (see `similarity::Frequencies`), or none.
 pub fn load_frequencies(root: &Path, settings: Key) -> Option<Frequencies> {
-    let file = read_checked::<FrequenciesFile>(&root.join(CACHE_DIR).join(FREQUENCIES_FILE))?;
+    let file = read_checked::<FrequenciesFile<Vec<Key>>>(&root.join(CACHE_DIR).join(FREQUENCIES_FILE))?;
     let sorted = file.articles.windows(2).all(|w| w[0] < w[1]);
     (file.settings == settings && sorted).then(|| Frequencies {
         articles: file.articles,
@@ -565,7 +567,7 @@ pub fn save_frequencies(root: &Path, settings: Key, df: &Frequencies) -> anyhow:
     terms.sort_unstable();
     let file = FrequenciesFile {
         settings,
-        articles: df.articles.clone(),
+        articles: &df.articles[..],
         terms,
     };
     write_checked(&root.join(CACHE_DIR).join(FREQUENCIES_FILE), &file)

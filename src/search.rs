@@ -435,16 +435,6 @@ pub struct Earlier<'a> {
     pub postings: &'a (dyn Fn(u32) -> ArticlePostings + Sync),
 }
 
-impl Earlier<'_> {
-    /// Nothing from an earlier build.
-    pub fn none() -> Earlier<'static> {
-        Earlier {
-            segments: &[],
-            postings: &|_| ArticlePostings::default(),
-        }
-    }
-}
-
 /// What `index` leaves for the next build.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Segments {
